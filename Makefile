@@ -1,0 +1,46 @@
+# The README's two commands are `make run` and `make test`; the rest are their parts.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: help setup browser run test lint format translations pictures
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+setup: $(VENV)/.installed  ## Create the virtual environment with the app and its test tools
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+browser:  ## Install Debian's Chromium for the browser tests when no browser is there
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "$$CHROMIUM_PATH" ] || \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+run: setup  ## Set up, add a demo family, and serve the app (waitress) on HOST:PORT
+	$(VENV)/bin/familjeapp init-db
+	$(VENV)/bin/familjeapp demo --base-url http://$(HOST):$(PORT)
+	$(VENV)/bin/familjeapp serve --host $(HOST) --port $(PORT)
+
+test: setup browser lint  ## Set up, and run every test, browser tests included
+	$(PY) -m pytest
+
+lint:  ## ruff: lint and format check
+	$(VENV)/bin/ruff check familjeapp tests scripts
+	$(VENV)/bin/ruff format --check familjeapp tests scripts
+
+format:  ## ruff: fix what can be fixed, and format
+	$(VENV)/bin/ruff check --fix familjeapp tests scripts
+	$(VENV)/bin/ruff format familjeapp tests scripts
+
+translations:  ## Extract strings, update the catalogs and compile them (then translate the new ones)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --project familjeapp -o translations/messages.pot .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header
+	$(VENV)/bin/pybabel compile -d translations
+
+pictures:  ## Rebuild the picture library from the pinned npm packages
+	$(PY) scripts/build_pictures.py

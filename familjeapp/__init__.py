@@ -1,0 +1,137 @@
+"""familjeapp: the family's own safety plan, in plain Swedish with pictures."""
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask, g, request
+from flask.sessions import SecureCookieSessionInterface
+from flask_babel import Babel
+from flask_htmx import HTMX
+from flask_talisman import Talisman
+from flask_wtf.csrf import CSRFProtect
+
+from . import config, db
+
+csrf = CSRFProtect()
+babel = Babel()
+htmx = HTMX()
+talisman = Talisman()
+
+PACKAGE = Path(__file__).parent
+
+
+class SessionCookie(SecureCookieSessionInterface):
+    """The signed cookie that carries the session token and the CSRF secret.
+
+    Over HTTPS it is Secure and takes the ``__Host-`` prefix (no Domain, path /), so a sibling
+    site cannot set or read it; over plain http on a developer's machine it cannot be Secure.
+    """
+
+    def get_cookie_name(self, app: Flask) -> str:
+        return "__Host-familjeapp" if request and request.is_secure else "familjeapp"
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(request and request.is_secure)
+
+
+def translation_directories() -> str:
+    """Top-level translations/ in a checkout; the copy inside the package once installed."""
+    beside = PACKAGE.parent / "translations"
+    return str(beside if beside.is_dir() else PACKAGE / "translations")
+
+
+def secret_key(instance_path: Path) -> str:
+    """The key that signs cookies: from the environment, or made once and kept in the instance."""
+    path = instance_path / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def select_locale() -> str:
+    """The person's chosen language, else the one chosen on this browser, else Swedish."""
+    person = g.get("person")
+    if person is not None and person.language in config.LANGUAGES:
+        return person.language
+    chosen = request.cookies.get("lang")
+    return chosen if chosen in config.LANGUAGES else "sv"
+
+
+def content_security_policy(quick_exit_url: str) -> dict:
+    exit_origin = "{0.scheme}://{0.netloc}".format(urlsplit(quick_exit_url))
+    return {
+        "default-src": "'self'",
+        "script-src": "'self'",
+        "style-src": "'self'",
+        "img-src": "'self' data:",
+        "object-src": "'none'",
+        "base-uri": "'none'",
+        "frame-ancestors": "'none'",
+        # The quick exit without JavaScript posts, then is redirected to the neutral site.
+        "form-action": f"'self' {exit_origin}",
+    }
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: settings, extensions, security headers, blueprints and commands."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    settings = config.from_environment()
+    if test_config:
+        settings.update(test_config)
+    app.config.update(
+        DATABASE=settings["DB"] or str(Path(app.instance_path) / "familjeapp.sqlite3"),
+        SECRET_KEY=settings.get("SECRET_KEY") or secret_key(Path(app.instance_path)),
+        SESSION_MAX_AGE=timedelta(days=settings["SESSION_MAX_DAYS"]),
+        PERMANENT_SESSION_LIFETIME=timedelta(days=settings["SESSION_MAX_DAYS"]),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        # The token lives as long as the server-side session; an expired token must never
+        # stop "Lämna snabbt" or lose what a parent typed.
+        WTF_CSRF_TIME_LIMIT=None,
+        BABEL_DEFAULT_LOCALE="sv",
+        BABEL_TRANSLATION_DIRECTORIES=translation_directories(),
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+    )
+    app.config.update({k: v for k, v in settings.items() if k not in ("DB", "SECRET_KEY")})
+    app.session_interface = SessionCookie()
+
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    htmx.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=False,
+        session_cookie_secure=False,
+        content_security_policy=content_security_policy(app.config["QUICK_EXIT_URL"]),
+        referrer_policy="no-referrer",
+        frame_options="DENY",
+        permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
+    )
+
+    from . import access, cli, errors, templating
+    from .auth.views import bp as auth_bp
+    from .child.views import bp as child_bp
+    from .family.views import bp as family_bp
+
+    app.before_request(access.load_signed_in)
+    app.after_request(no_store)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(family_bp)
+    app.register_blueprint(child_bp)
+    errors.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def no_store(response):
+    """Personal pages must not stay in any cache; only our static files may be cached."""
+    if request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
+        response.vary.add("HX-Request")
+    return response

@@ -1,0 +1,39 @@
+"""Default settings. Each can be overridden by a FAMILJEAPP_* environment variable."""
+
+import os
+from datetime import timedelta
+
+DEFAULTS = {
+    # The SQLite file. Empty means "familjeapp.sqlite3" in the instance folder.
+    "DB": "",
+    # Where "Lämna snabbt" takes the person: a neutral site that says nothing about the app.
+    "QUICK_EXIT_URL": "https://www.smhi.se/",
+    # How long an invite link stays valid, in days, unless the worker chooses otherwise.
+    "INVITE_DAYS": 7,
+    # After this long without use, the person must type their code again.
+    "CODE_IDLE_MINUTES": 15,
+    # A device session ends for good after this many days; a new invite starts a new one.
+    "SESSION_MAX_DAYS": 90,
+}
+
+LANGUAGES = {"sv": "Svenska", "en": "English"}
+RTL_LANGUAGES = {"ar", "fa", "prs"}
+
+
+def from_environment() -> dict:
+    """Read the FAMILJEAPP_* variables over the defaults, keeping each default's type."""
+    settings = {}
+    for name, default in DEFAULTS.items():
+        raw = os.environ.get(f"FAMILJEAPP_{name}")
+        if raw is None:
+            settings[name] = default
+        elif isinstance(default, int):
+            settings[name] = int(raw)
+        else:
+            settings[name] = raw
+    settings["SECRET_KEY"] = os.environ.get("FAMILJEAPP_SECRET_KEY")
+    return settings
+
+
+def idle_limit(config) -> timedelta:
+    return timedelta(minutes=config["CODE_IDLE_MINUTES"])

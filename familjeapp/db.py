@@ -1,0 +1,306 @@
+"""The SQLite file: connection, pragmas, transactions and migrations.
+
+One file per deployment, opened once per request. WAL lets readers and a writer work side by side;
+synchronous=FULL makes an acknowledged write survive a power cut; every read-then-write runs inside
+``transaction()``, which takes the write lock up front (BEGIN IMMEDIATE) so that concurrent writers
+queue on the busy timeout instead of failing with "database is locked".
+"""
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from flask import Flask, current_app, g
+from flask.cli import with_appcontext
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+BUSY_TIMEOUT_MS = 10_000
+
+migrations = Migrations("familjeapp")
+
+
+def connect(path: str | Path) -> Database:
+    """Open the database file with the pragmas every connection needs."""
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return Database(conn)
+
+
+def get_db() -> Database:
+    """The request's database connection, opened on first use."""
+    if "db" not in g:
+        g.db = connect(current_app.config["DATABASE"])
+    return g.db
+
+
+def close_db(_exception: BaseException | None = None) -> None:
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+
+
+@contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """Run a read-then-write as one transaction that holds the write lock from its start.
+
+    Inside a transaction already open, it becomes a savepoint of that one.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    else:
+        db.execute("COMMIT")
+
+
+def migrate(db: Database) -> list[str]:
+    """Apply the migrations not yet recorded in the database; return their names."""
+    pending = [m.name for m in migrations.pending(db)]
+    migrations.apply(db)
+    return pending
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """The whole model of PRODUCT.md, so later screens add views, not tables."""
+    db.executescript(
+        """
+        CREATE TABLE teams (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL
+        );
+        CREATE TABLE workers (
+            id INTEGER PRIMARY KEY,
+            team_id INTEGER NOT NULL REFERENCES teams(id),
+            email TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            phone TEXT NOT NULL DEFAULT '',
+            password_hash TEXT NOT NULL,
+            totp_secret TEXT,
+            is_admin INTEGER NOT NULL DEFAULT 0,
+            failed_logins INTEGER NOT NULL DEFAULT 0,
+            retry_after TEXT,
+            disabled_at TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE families (
+            id INTEGER PRIMARY KEY,
+            team_id INTEGER NOT NULL REFERENCES teams(id),
+            worker_id INTEGER REFERENCES workers(id),
+            name TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            closed_at TEXT
+        );
+        CREATE TABLE photos (
+            id INTEGER PRIMARY KEY,
+            family_id INTEGER NOT NULL REFERENCES families(id) ON DELETE CASCADE,
+            mime TEXT NOT NULL,
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE people (
+            id INTEGER PRIMARY KEY,
+            family_id INTEGER NOT NULL REFERENCES families(id) ON DELETE CASCADE,
+            role TEXT NOT NULL CHECK (role IN ('parent', 'network', 'child')),
+            name TEXT NOT NULL,
+            relation TEXT NOT NULL DEFAULT '',
+            picture TEXT,
+            photo_id INTEGER REFERENCES photos(id),
+            language TEXT,
+            code_hash TEXT,
+            code_failures INTEGER NOT NULL DEFAULT 0,
+            code_retry_after TEXT,
+            created_at TEXT NOT NULL,
+            removed_at TEXT
+        );
+        CREATE INDEX people_family ON people(family_id);
+        CREATE TABLE invites (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_by INTEGER REFERENCES workers(id),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        );
+        -- A signed-in device (person) or browser (worker). The cookie holds a random token;
+        -- only its SHA-256 is stored, so a copy of the database opens no session.
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            person_id INTEGER REFERENCES people(id) ON DELETE CASCADE,
+            worker_id INTEGER REFERENCES workers(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            unlocked_at TEXT,
+            ended_at TEXT,
+            ended_reason TEXT,
+            CHECK ((person_id IS NULL) != (worker_id IS NULL))
+        );
+        CREATE INDEX sessions_person ON sessions(person_id);
+
+        -- A plan has versions; the family sees the latest published one. Items keep a stable
+        -- item_key across versions, so views, commitments and "what changed" follow an item.
+        CREATE TABLE plan_versions (
+            id INTEGER PRIMARY KEY,
+            family_id INTEGER NOT NULL REFERENCES families(id) ON DELETE CASCADE,
+            number INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('draft', 'published')),
+            scale_question TEXT NOT NULL DEFAULT '',
+            scale_low TEXT NOT NULL DEFAULT '',
+            scale_high TEXT NOT NULL DEFAULT '',
+            created_by INTEGER REFERENCES workers(id),
+            created_at TEXT NOT NULL,
+            published_at TEXT,
+            UNIQUE (family_id, number)
+        );
+        CREATE TABLE plan_items (
+            id INTEGER PRIMARY KEY,
+            version_id INTEGER NOT NULL REFERENCES plan_versions(id) ON DELETE CASCADE,
+            item_key TEXT NOT NULL,
+            section TEXT NOT NULL
+                CHECK (section IN ('working', 'worries', 'needs', 'rules', 'child')),
+            kind TEXT NOT NULL,
+            position INTEGER NOT NULL DEFAULT 0,
+            text TEXT NOT NULL,
+            child_text TEXT NOT NULL DEFAULT '',
+            picture TEXT,
+            visibility TEXT NOT NULL
+                CHECK (visibility IN ('everyone', 'adults', 'parents', 'worker')),
+            responsible TEXT NOT NULL DEFAULT '',
+            when_text TEXT NOT NULL DEFAULT '',
+            how_we_know TEXT NOT NULL DEFAULT '',
+            UNIQUE (version_id, item_key)
+        );
+        CREATE TABLE commitments (
+            id INTEGER PRIMARY KEY,
+            version_id INTEGER NOT NULL REFERENCES plan_versions(id) ON DELETE CASCADE,
+            commitment_key TEXT NOT NULL,
+            rule_key TEXT NOT NULL,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            starts_on TEXT,
+            ends_on TEXT,
+            UNIQUE (version_id, commitment_key)
+        );
+        CREATE TABLE plan_events (
+            id INTEGER PRIMARY KEY,
+            version_id INTEGER NOT NULL REFERENCES plan_versions(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL
+                CHECK (kind IN ('start', 'network_meeting', 'follow_up', 'planned_end')),
+            happens_on TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT ''
+        );
+
+        -- Append-only answers from the family: the latest row per person and key counts.
+        CREATE TABLE worry_views (
+            id INTEGER PRIMARY KEY,
+            family_id INTEGER NOT NULL REFERENCES families(id) ON DELETE CASCADE,
+            item_key TEXT NOT NULL,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            view TEXT NOT NULL CHECK (view IN ('agree', 'partly', 'disagree')),
+            words TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX worry_views_family ON worry_views(family_id, item_key);
+        CREATE TABLE commitment_responses (
+            id INTEGER PRIMARY KEY,
+            family_id INTEGER NOT NULL REFERENCES families(id) ON DELETE CASCADE,
+            commitment_key TEXT NOT NULL,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            response TEXT NOT NULL CHECK (response IN ('confirmed', 'withdrawn')),
+            reason TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+
+        -- A check-in is never changed once saved. client_id is made on the device, so a resend
+        -- finds the row it already made instead of adding another.
+        CREATE TABLE checkins (
+            id INTEGER PRIMARY KEY,
+            family_id INTEGER NOT NULL REFERENCES families(id) ON DELETE CASCADE,
+            person_id INTEGER REFERENCES people(id) ON DELETE CASCADE,
+            worker_id INTEGER REFERENCES workers(id),
+            client_id TEXT NOT NULL UNIQUE,
+            content_hash TEXT NOT NULL,
+            version_id INTEGER REFERENCES plan_versions(id),
+            rating INTEGER CHECK (rating BETWEEN 0 AND 10),
+            words TEXT NOT NULL DEFAULT '',
+            shared INTEGER NOT NULL DEFAULT 0,
+            wants_to_talk INTEGER NOT NULL DEFAULT 0,
+            shared_by_worker INTEGER REFERENCES workers(id),
+            created_at TEXT NOT NULL,
+            CHECK ((person_id IS NULL) != (worker_id IS NULL))
+        );
+        CREATE INDEX checkins_family ON checkins(family_id, created_at);
+        CREATE TABLE checkin_rules (
+            checkin_id INTEGER NOT NULL REFERENCES checkins(id) ON DELETE CASCADE,
+            rule_key TEXT NOT NULL,
+            kept TEXT NOT NULL CHECK (kept IN ('yes', 'partly', 'no', 'unknown')),
+            PRIMARY KEY (checkin_id, rule_key)
+        );
+        CREATE TABLE attention_signals (
+            id INTEGER PRIMARY KEY,
+            family_id INTEGER NOT NULL REFERENCES families(id) ON DELETE CASCADE,
+            person_id INTEGER REFERENCES people(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('low_rating', 'rating_fell', 'rule_not_kept',
+                'commitment_withdrawn', 'child_wants_to_talk', 'code_failures')),
+            checkin_id INTEGER REFERENCES checkins(id) ON DELETE CASCADE,
+            commitment_key TEXT,
+            created_at TEXT NOT NULL,
+            handled_at TEXT,
+            handled_by INTEGER REFERENCES workers(id)
+        );
+        CREATE INDEX attention_open ON attention_signals(family_id, handled_at);
+
+        -- Who did what to which family's data, and when. Never any content.
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor_type TEXT NOT NULL
+                CHECK (actor_type IN ('person', 'worker', 'anonymous', 'system')),
+            actor_id INTEGER,
+            role TEXT,
+            action TEXT NOT NULL,
+            object_type TEXT,
+            object_id TEXT,
+            family_id INTEGER,
+            outcome TEXT NOT NULL DEFAULT 'ok'
+        );
+        CREATE INDEX audit_family ON audit(family_id, at);
+        CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit
+            BEGIN SELECT RAISE(ABORT, 'audit rows cannot be changed'); END;
+        CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit
+            BEGIN SELECT RAISE(ABORT, 'audit rows cannot be removed'); END;
+        """
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.teardown_appcontext(close_db)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create the database, or bring it up to date. Running it twice is harmless."""
+    path = current_app.config["DATABASE"]
+    db = connect(path)
+    applied = migrate(db)
+    db.close()
+    click.echo(
+        f"Database {path}: " + (f"applied {', '.join(applied)}" if applied else "up to date")
+    )

@@ -1,0 +1,47 @@
+/* familjeapp: the little JavaScript there is. Every page works without it. */
+(function () {
+  "use strict";
+
+  /* Lämna snabbt: blank the page at once, end the session in the background, and replace this
+     page in the history with a neutral site so that Back does not bring the plan back. */
+  function leave(exit) {
+    document.documentElement.classList.add("leaving");
+    var form = exit.querySelector("form");
+    try {
+      navigator.sendBeacon(form.action, new FormData(form));
+    } catch (e) { /* the redirect below is what matters */ }
+    if (window.caches && caches.keys) {
+      caches.keys().then(function (names) { names.forEach(function (n) { caches.delete(n); }); });
+    }
+    window.location.replace(exit.getAttribute("data-exit-url"));
+  }
+
+  function setUpQuickExit() {
+    var exit = document.querySelector('[data-module="quick-exit"]');
+    if (!exit) { return; }
+    exit.querySelector("form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      leave(exit);
+    });
+    /* Shift pressed three times within two seconds. Escape is not used: it stops page loads. */
+    var presses = [];
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Shift" || event.repeat) { return; }
+      var now = Date.now();
+      presses = presses.filter(function (t) { return now - t < 2000; });
+      presses.push(now);
+      if (presses.length >= 3) { leave(exit); }
+    });
+  }
+
+  /* An error summary takes focus, so a screen reader reads what must be fixed first. */
+  function focusErrorSummary() {
+    var summary = document.querySelector('[data-module="error-summary"]');
+    if (summary) { summary.focus(); }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    setUpQuickExit();
+    focusErrorSummary();
+  });
+})();

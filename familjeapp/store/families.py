@@ -1,0 +1,165 @@
+"""Teams, workers, families and the people in them."""
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+from werkzeug.security import generate_password_hash
+
+from . import timestamp
+
+ROLES = ("parent", "network", "child")
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    family_id: int
+    role: str
+    name: str
+    relation: str
+    picture: str | None
+    language: str | None
+    has_code: bool
+
+
+@dataclass(frozen=True)
+class Worker:
+    id: int
+    team_id: int
+    email: str
+    name: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class Family:
+    id: int
+    team_id: int
+    name: str
+    worker: Worker | None
+    closed_at: str | None
+
+
+def create_team(db: Database, name: str) -> int:
+    return db["teams"].insert({"name": name}).last_pk
+
+
+def create_worker(
+    db: Database,
+    *,
+    team_id: int,
+    email: str,
+    name: str,
+    password: str,
+    phone: str = "",
+    totp_secret: str | None = None,
+    is_admin: bool = False,
+) -> int:
+    """Add a social worker; only a hash of the password is kept."""
+    return (
+        db["workers"]
+        .insert(
+            {
+                "team_id": team_id,
+                "email": email.strip().lower(),
+                "name": name,
+                "phone": phone,
+                "password_hash": generate_password_hash(password),
+                "totp_secret": totp_secret,
+                "is_admin": int(is_admin),
+                "created_at": timestamp(),
+            }
+        )
+        .last_pk
+    )
+
+
+def get_worker(db: Database, worker_id: int) -> Worker | None:
+    row = next(db["workers"].rows_where("id = ?", [worker_id]), None)
+    return _worker(row) if row else None
+
+
+def _worker(row: dict) -> Worker:
+    return Worker(row["id"], row["team_id"], row["email"], row["name"], row["phone"])
+
+
+def create_family(db: Database, *, team_id: int, name: str, worker_id: int | None) -> int:
+    return (
+        db["families"]
+        .insert(
+            {"team_id": team_id, "worker_id": worker_id, "name": name, "created_at": timestamp()}
+        )
+        .last_pk
+    )
+
+
+def get_family(db: Database, family_id: int) -> Family | None:
+    row = next(db["families"].rows_where("id = ?", [family_id]), None)
+    if row is None:
+        return None
+    worker = get_worker(db, row["worker_id"]) if row["worker_id"] else None
+    return Family(row["id"], row["team_id"], row["name"], worker, row["closed_at"])
+
+
+def add_person(
+    db: Database,
+    *,
+    family_id: int,
+    role: str,
+    name: str,
+    relation: str = "",
+    picture: str | None = None,
+    language: str | None = None,
+) -> int:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    return (
+        db["people"]
+        .insert(
+            {
+                "family_id": family_id,
+                "role": role,
+                "name": name,
+                "relation": relation,
+                "picture": picture,
+                "language": language,
+                "created_at": timestamp(),
+            }
+        )
+        .last_pk
+    )
+
+
+def _person(row: dict) -> Person:
+    return Person(
+        row["id"],
+        row["family_id"],
+        row["role"],
+        row["name"],
+        row["relation"],
+        row["picture"],
+        row["language"],
+        row["code_hash"] is not None,
+    )
+
+
+def get_person(db: Database, person_id: int) -> Person | None:
+    """A current member of a family; people the worker removed are gone for sign-in too."""
+    row = next(db["people"].rows_where("id = ? AND removed_at IS NULL", [person_id]), None)
+    return _person(row) if row else None
+
+
+def family_people(db: Database, family_id: int) -> list[Person]:
+    """Everyone in the family and its network, parents first, then children, then network."""
+    rows = db.query(
+        """
+        SELECT * FROM people WHERE family_id = ? AND removed_at IS NULL
+        ORDER BY CASE role WHEN 'parent' THEN 0 WHEN 'child' THEN 1 ELSE 2 END, id
+        """,
+        [family_id],
+    )
+    return [_person(row) for row in rows]
+
+
+def set_language(db: Database, person_id: int, language: str) -> None:
+    db["people"].update(person_id, {"language": language})

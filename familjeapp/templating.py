@@ -1,0 +1,41 @@
+"""What every template can use: the language, its direction, picture paths and dates."""
+
+from datetime import date
+
+from flask import Flask, g, url_for
+from flask_babel import format_date, get_locale
+
+from .auth.forms import ConfirmForm, LanguageForm
+from .config import LANGUAGES, RTL_LANGUAGES
+
+
+def picture_url(picture_id: str | None) -> str | None:
+    return url_for("static", filename=f"pictures/{picture_id}.svg") if picture_id else None
+
+
+def day(value: date | str | None) -> str:
+    """A date the way people say it: "12 mars" this year, "12 mars 2027" another year."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return format_date(value, "d MMMM" if value.year == date.today().year else "d MMMM y")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["day"] = day
+    # A global, not context: macros imported without context use it too.
+    app.jinja_env.globals["picture_url"] = picture_url
+
+    @app.context_processor
+    def page_context() -> dict:
+        language = str(get_locale())
+        return {
+            "language": language,
+            "direction": "rtl" if language in RTL_LANGUAGES else "ltr",
+            "languages": LANGUAGES,
+            "person": g.get("person"),
+            "quick_exit_url": app.config["QUICK_EXIT_URL"],
+            "language_form": LanguageForm(language=language),
+            "button_form": ConfirmForm(),
+        }
