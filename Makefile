@@ -38,9 +38,12 @@ format:  ## ruff: fix what can be fixed, and format
 	$(VENV)/bin/ruff format familjeapp tests scripts
 
 translations:  ## Extract strings, update the catalogs and compile them (then translate the new ones)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --project familjeapp -o translations/messages.pot .
-	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header
-	$(VENV)/bin/pybabel compile -d translations
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -c Translators: \
+	  --project familjeapp --version 0.1.0 --copyright-holder familjeapp \
+	  --no-location --sort-output -o translations/messages.pot .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching \
+	  --ignore-obsolete --ignore-pot-creation-date
+	$(VENV)/bin/pybabel compile -d translations --statistics
 
 pictures:  ## Rebuild the picture library from the pinned npm packages
 	$(PY) scripts/build_pictures.py

@@ -11,6 +11,7 @@ from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config, db
 
@@ -98,6 +99,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     app.config.update({k: v for k, v in settings.items() if k not in ("DB", "SECRET_KEY")})
     app.session_interface = SessionCookie()
+    if app.config["PROXIES"]:
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=app.config["PROXIES"], x_proto=app.config["PROXIES"]
+        )
 
     db.init_app(app)
     csrf.init_app(app)

@@ -14,6 +14,9 @@ DEFAULTS = {
     "CODE_IDLE_MINUTES": 15,
     # A device session ends for good after this many days; a new invite starts a new one.
     "SESSION_MAX_DAYS": 90,
+    # How many reverse proxies in front set X-Forwarded-For/-Proto (0: none). Behind a proxy
+    # that ends TLS, this is what makes cookies Secure and turns HSTS on.
+    "PROXIES": 0,
 }
 
 LANGUAGES = {"sv": "Svenska", "en": "English"}

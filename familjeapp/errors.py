@@ -14,7 +14,7 @@ def init_app(app: Flask) -> None:
             return redirect(app.config["QUICK_EXIT_URL"], 303)
         return render_template(
             "errors/error.html",
-            title=_("The page had gone stale"),
+            title=_("This page is out of date"),
             message=_("Go back, reload the page and try again. Nothing was saved."),
         ), 400
 

@@ -1,5 +1,7 @@
 """A parent reads the family's plan, and says what they think of each worry."""
 
+import re
+
 import pytest
 from conftest import csrf_token, person, sign_in
 
@@ -156,3 +158,13 @@ def test_reading_the_plan_leaves_no_plan_text_in_the_audit(parent, demo, db):
     for item in demo["items"]:
         assert item["text"] not in logged
     assert "Sara" not in logged
+
+
+def test_every_picture_on_the_page_is_there(parent):
+    page = parent.get(parent.plan_url).get_data(as_text=True)
+    sources = set(re.findall(r'<img[^>]+src="([^"]+)"', page))
+    assert len(sources) > 10
+    for source in sources:
+        with parent.get(source) as response:
+            assert response.status_code == 200, source
+            assert response.mimetype == "image/svg+xml"

@@ -140,3 +140,19 @@ def test_bad_requests_get_a_plain_page_not_a_stack_trace(client):
     assert response.status_code == 404
     assert "Traceback" not in response.get_data(as_text=True)
     assert '<html lang="sv"' in response.get_data(as_text=True)
+
+
+def test_behind_a_tls_proxy_the_cookie_is_secure(tmp_path, demo, app):
+    from familjeapp import create_app
+
+    proxied = create_app({"DB": app.config["DATABASE"], "SECRET_KEY": "t", "PROXIES": 1})
+    client = proxied.test_client()
+    path = person(demo, "Sara")["invite_path"]
+    forwarded = {"X-Forwarded-Proto": "https"}
+    page = client.get(path, headers=forwarded)
+    response = client.post(
+        path,
+        data={"csrf_token": csrf_token(page)},
+        headers={**forwarded, "Referer": "https://localhost" + path},
+    )
+    assert response.headers["Set-Cookie"].startswith("__Host-familjeapp=")
