@@ -94,6 +94,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         # stop "Lämna snabbt" or lose what a parent typed.
         WTF_CSRF_TIME_LIMIT=None,
         BABEL_DEFAULT_LOCALE="sv",
+        BABEL_DEFAULT_TIMEZONE="Europe/Stockholm",
         BABEL_TRANSLATION_DIRECTORIES=translation_directories(),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
     )

@@ -1,9 +1,9 @@
 """What every template can use: the language, its direction, picture paths and dates."""
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import Flask, g, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 
 from .auth.forms import ConfirmForm, LanguageForm
 from .config import LANGUAGES, RTL_LANGUAGES
@@ -22,8 +22,16 @@ def day(value: date | str | None) -> str:
     return format_date(value, "d MMMM" if value.year == date.today().year else "d MMMM y")
 
 
+def moment(value: str | datetime) -> str:
+    """A saved moment in local time: "12 mars kl. 14:05"."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return format_datetime(value, "d MMMM, HH:mm")
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["day"] = day
+    app.jinja_env.filters["moment"] = moment
     # A global, not context: macros imported without context use it too.
     app.jinja_env.globals["picture_url"] = picture_url
 

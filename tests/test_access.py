@@ -54,16 +54,39 @@ MATRIX = {
         "anonymous": 302, "parent": 404, "network": 404, "child": 200,
         "other_parent": 404, "other_child": 404,
     },
+    "family.checkin": {
+        "anonymous": 302, "parent": 200, "network": 200, "child": 404,
+        "other_parent": 404, "other_child": 404,
+    },
+    "family.history": {
+        "anonymous": 302, "parent": 200, "network": 200, "child": 404,
+        "other_parent": 404, "other_child": 404,
+    },
+    "family.commitment (POST, her own)": {
+        "anonymous": 302, "parent": 404, "network": 303, "child": 404,
+        "other_parent": 404, "other_child": 404,
+    },
 }  # fmt: skip
 
 
-def url_for_case(case: str, demo: dict) -> str:
+def grandmothers_commitment(db, demo) -> str:
+    britt = person(demo, "Farmor Britt")["id"]
+    return db.execute(
+        "SELECT commitment_key FROM commitments WHERE person_id = ?", [britt]
+    ).fetchone()[0]
+
+
+def url_for_case(case: str, demo: dict, db=None) -> str:
     family = demo["family_id"]
+    if case.startswith("family.commitment"):
+        return f"/familj/{family}/lofte/{grandmothers_commitment(db, demo)}"
     return {
         "family.plan": f"/familj/{family}/plan",
         "family.worry (everyone)": f"/familj/{family}/oro/{item(demo, 'danger')['id']}",
         "family.worry (parents only)": f"/familj/{family}/oro/{item(demo, 'complicating')['id']}",
         "child.home": f"/barn/{family}/",
+        "family.checkin": f"/familj/{family}/hur-gar-det",
+        "family.history": f"/familj/{family}/historik",
     }[case]
 
 
@@ -78,10 +101,17 @@ def test_every_family_route_is_in_the_matrix(app):
     assert guarded == covered
 
 
+def request_as(client, case: str, url: str):
+    if "POST" not in case:
+        return client.get(url)
+    token = csrf_token(client.get("/utloggad"))
+    return client.post(url, data={"csrf_token": token, "response": "confirmed"})
+
+
 @pytest.mark.parametrize("case", MATRIX)
-def test_each_role_gets_only_what_it_may_see(case, clients, demo):
-    url = url_for_case(case, demo)
-    got = {role: clients[role].get(url).status_code for role in MATRIX[case]}
+def test_each_role_gets_only_what_it_may_see(case, clients, demo, db):
+    url = url_for_case(case, demo, db)
+    got = {role: request_as(clients[role], case, url).status_code for role in MATRIX[case]}
     assert got == MATRIX[case]
 
 

@@ -2,11 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 WORDS_MAX = 1000
+
+WORDS_LENGTH = Length(max=WORDS_MAX, message=_l("Write at most %(max)d characters.", max=WORDS_MAX))
 
 
 class WorryViewForm(FlaskForm):
@@ -20,8 +22,64 @@ class WorryViewForm(FlaskForm):
         validators=[InputRequired(message=_l("Choose one of the three answers."))],
     )
     words = TextAreaField(
-        _l("Do you want to say why? (you can leave this empty)"),
-        validators=[
-            Length(max=WORDS_MAX, message=_l("Write at most %(max)d characters.", max=WORDS_MAX))
-        ],
+        _l("Do you want to say why? (you can leave this empty)"), validators=[WORDS_LENGTH]
     )
+
+
+KEPT_CHOICES = [
+    SelectChoice("yes", _l("Yes")),
+    SelectChoice("partly", _l("Partly")),
+    SelectChoice("no", _l("No")),
+    SelectChoice("unknown", _l("I do not know")),
+]
+
+
+class CheckinForm(FlaskForm):
+    """Hur går det? The rule questions are added per person by ``checkin_form``."""
+
+    # Made when the form is shown; a resend of the same form carries the same id.
+    client_id = HiddenField(
+        validators=[
+            InputRequired(message=_l("Reload the page and try again.")),
+            Regexp(r"^[A-Za-z0-9_-]{16,64}$", message=_l("Reload the page and try again.")),
+        ]
+    )
+    rating = RadioField(
+        _l("How safe is it at home right now?"),
+        choices=[SelectChoice(str(step), str(step)) for step in range(11)],
+        validators=[InputRequired(message=_l("Choose a number from 0 to 10."))],
+    )
+    words = TextAreaField(
+        _l("Anything you want to tell? (you can leave this empty)"), validators=[WORDS_LENGTH]
+    )
+    shared = BooleanField(_l("Show this to the family and the network"))
+
+    def rule_fields(self):
+        return [field for name, field in self._fields.items() if name.startswith("rule_")]
+
+
+def checkin_form(rules, **kwargs) -> CheckinForm:
+    """A check-in form with one kept? question for each rule that concerns the person."""
+
+    class PersonsCheckinForm(CheckinForm):
+        pass
+
+    for rule in rules:
+        setattr(
+            PersonsCheckinForm,
+            f"rule_{rule.key}",
+            RadioField(rule.text, choices=KEPT_CHOICES, validators=[Optional()]),
+        )
+    return PersonsCheckinForm(**kwargs)
+
+
+class CommitmentForm(FlaskForm):
+    response = RadioField(
+        choices=[SelectChoice("confirmed", ""), SelectChoice("withdrawn", "")],
+        validators=[InputRequired()],
+    )
+    reason = TextAreaField(_l("Why can you not any more?"), validators=[WORDS_LENGTH])
+
+    def validate_reason(self, field):
+        if self.response.data == "withdrawn" and not (field.data or "").strip():
+            raise ValidationError(_l("Write a few words about why, so everyone can plan."))

@@ -1,14 +1,18 @@
-"""The family's own pages: the plan, read strengths first, and their views on the worries."""
+"""The family's own pages: the plan (strengths first), views on the worries, check-ins
+(Hur går det?), the history with the scale over time, and the network's commitments."""
 
-from datetime import date
+import secrets
+from datetime import date, datetime
 
-from flask import Blueprint, abort, g, redirect, render_template, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from .. import htmx
 from ..access import ADULTS, family_page, visibilities
+from ..chart import scale_chart
 from ..db import get_db
-from ..store import families, plans
-from .forms import WorryViewForm
+from ..store import checkins, families, plans
+from .forms import CommitmentForm, WorryViewForm, checkin_form
 
 bp = Blueprint("family", __name__, url_prefix="/familj/<int:family_id>")
 
@@ -17,21 +21,26 @@ def readable_plan(family_id: int) -> plans.Plan | None:
     return plans.published_plan(get_db(), family_id, visibilities(g.person.role))
 
 
+def page_or_fragment(page: str, fragment: str, status: int = 200, **context):
+    """The whole page for a normal request; only the part that changed for htmx."""
+    return render_template(fragment if htmx else page, **context), status
+
+
 @bp.get("/plan")
-@family_page("parent", "network")
+@family_page(*ADULTS)
 def plan(family_id: int):
     """Vår plan: everything in the published plan that this person may read."""
     db = get_db()
     the_plan = readable_plan(family_id)
-    views = plans.worry_views(db, family_id)
     return render_template(
         "family/plan.html",
         family=families.get_family(db, family_id),
         plan=the_plan,
         people=families.family_people(db, family_id),
-        views=views,
+        views=plans.worry_views(db, family_id),
         today=date.today(),
-        view_form=WorryViewForm(),
+        view_form=WorryViewForm(formdata=None),
+        commitment_form=CommitmentForm(formdata=None),
     )
 
 
@@ -44,20 +53,16 @@ def worry(family_id: int, item_key: str):
     person goes back to the plan, or sees this worry alone with what went wrong.
     """
     the_plan = readable_plan(family_id)
-    item = next(
-        (
-            i
-            for i in (the_plan.items if the_plan else [])
-            if i.key == item_key and i.section == "worries"
-        ),
-        None,
+    item = (
+        next((i for i in the_plan.of_kind(*plans.KINDS["worries"]) if i.key == item_key), None)
+        if the_plan
+        else None
     )
     if item is None:
         abort(404)
     db = get_db()
     form = WorryViewForm()
-    status = 200
-    saved = False
+    status, saved = 200, False
     if form.validate_on_submit():
         plans.record_worry_view(
             db,
@@ -69,16 +74,136 @@ def worry(family_id: int, item_key: str):
         )
         if not htmx:
             return redirect(url_for(".plan", family_id=family_id, _anchor=f"oro-{item_key}"), 303)
-        form = WorryViewForm(formdata=None)
-        saved = True
+        form, saved = WorryViewForm(formdata=None), True
     elif form.errors:
         status = 400
-    context = {
-        "item": item,
-        "views": plans.worry_views(db, family_id).get(item_key, []),
-        "view_form": form,
-        "saved": saved,
-    }
-    if htmx:
-        return render_template("family/_worry.html", **context), status
-    return render_template("family/worry.html", **context), status
+    return page_or_fragment(
+        "family/worry.html",
+        "family/_worry.html",
+        status,
+        item=item,
+        views=plans.worry_views(db, family_id).get(item_key, []),
+        view_form=form,
+        saved=saved,
+    )
+
+
+@bp.route("/hur-gar-det", methods=["GET", "POST"])
+@family_page(*ADULTS)
+def checkin(family_id: int):
+    """Hur går det? The scale, the rules that concern the person, words, and sharing.
+
+    Saved exactly once: a resend of the same form finds the check-in already made.
+    """
+    the_plan = readable_plan(family_id)
+    if the_plan is None:
+        abort(404)
+    rules = the_plan.rules_for(g.person.id, g.person.role)
+    form = checkin_form(rules)
+    if request.method == "GET":
+        form.client_id.data = secrets.token_urlsafe(18)
+    message, status = None, 200
+    if form.validate_on_submit():
+        if any(name.startswith("rule_") and name not in form for name in request.form):
+            message = _("One of the rules is not in your plan. Reload the page and try again.")
+            status = 400
+        else:
+            try:
+                checkin_id, _created = checkins.save_checkin(
+                    get_db(),
+                    family_id=family_id,
+                    person_id=g.person.id,
+                    client_id=form.client_id.data,
+                    rating=int(form.rating.data),
+                    words=(form.words.data or "").strip(),
+                    shared=form.shared.data,
+                    rules={
+                        f.name.removeprefix("rule_"): f.data for f in form.rule_fields() if f.data
+                    },
+                    version_id=the_plan.version_id,
+                )
+            except checkins.CheckinConflict:
+                # Keep what the person chose, under a new id, so saving again works.
+                form.client_id.data = secrets.token_urlsafe(18)
+                message = _(
+                    "This check-in was already saved with other answers. "
+                    "Look at your answers and press save again."
+                )
+                status = 409
+            else:
+                return redirect(url_for(".history", family_id=family_id, sparad=checkin_id), 303)
+    elif form.errors:
+        status = 400
+    return render_template("family/checkin.html", form=form, plan=the_plan, message=message), status
+
+
+@bp.get("/historik")
+@family_page(*ADULTS)
+def history(family_id: int):
+    """What has been said: the person's own check-ins and those shared with them, and the
+    scale over time as a chart and as a table."""
+    db = get_db()
+    seen = checkins.visible_checkins(
+        db, family_id, viewer_id=g.person.id, viewer_role=g.person.role
+    )
+    the_plan = readable_plan(family_id)
+    rated = [c for c in seen if c.rating is not None]
+    chart = scale_chart(
+        [(c.person_name, datetime.fromisoformat(c.created_at), c.rating) for c in rated],
+        the_plan.meeting_days() if the_plan else [],
+    )
+    saved = request.args.get("sparad", type=int)
+    return render_template(
+        "family/history.html",
+        checkins=seen,
+        chart=chart,
+        plan=the_plan,
+        saved=saved if any(c.id == saved for c in seen) else None,
+    )
+
+
+@bp.post("/lofte/<commitment_key>")
+@family_page("network")
+def commitment(family_id: int, commitment_key: str):
+    """A network member confirms what they promised (Jag lovar) or says they cannot any more."""
+    the_plan = readable_plan(family_id)
+    promised = next(
+        (
+            c
+            for c in (the_plan.commitments_of(g.person.id) if the_plan else [])
+            if c.key == commitment_key
+        ),
+        None,
+    )
+    if promised is None:
+        abort(404)
+    form = CommitmentForm()
+    status = 200
+    if form.validate_on_submit():
+        checkins.respond_to_commitment(
+            get_db(),
+            family_id=family_id,
+            commitment_key=commitment_key,
+            person_id=g.person.id,
+            response=form.response.data,
+            reason=(form.reason.data or "").strip(),
+        )
+        if not htmx:
+            return redirect(
+                url_for(".plan", family_id=family_id, _anchor=f"lofte-{commitment_key}"), 303
+            )
+        promised = next(
+            c
+            for c in readable_plan(family_id).commitments_of(g.person.id)
+            if c.key == commitment_key
+        )
+        form = CommitmentForm(formdata=None)
+    else:
+        status = 400
+    return page_or_fragment(
+        "family/commitment.html",
+        "family/_my_commitment.html",
+        status,
+        c=promised,
+        commitment_form=form,
+    )

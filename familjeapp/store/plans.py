@@ -87,6 +87,21 @@ class Plan:
     def commitments_for(self, rule_key: str) -> list[Commitment]:
         return [c for c in self.commitments if c.rule_key == rule_key]
 
+    def rules_for(self, person_id: int, role: str) -> list[PlanItem]:
+        """The rules a person says were kept or not: all of them for a parent, and for the
+        network the rules they have promised something for."""
+        rules = self.of_kind("rule")
+        if role == "parent":
+            return rules
+        promised = {c.rule_key for c in self.commitments if c.person_id == person_id}
+        return [rule for rule in rules if rule.key in promised]
+
+    def commitments_of(self, person_id: int) -> list[Commitment]:
+        return [c for c in self.commitments if c.person_id == person_id]
+
+    def meeting_days(self) -> list[date]:
+        return [e.happens_on for e in self.events if e.kind == "network_meeting"]
+
     def next_meeting(self, today: date) -> PlanEvent | None:
         upcoming = [e for e in self.events if e.kind == "network_meeting" and e.happens_on >= today]
         return upcoming[0] if upcoming else None
