@@ -37,12 +37,13 @@ format:  ## ruff: fix what can be fixed, and format
 	$(VENV)/bin/ruff check --fix familjeapp tests scripts
 	$(VENV)/bin/ruff format familjeapp tests scripts
 
-translations:  ## Extract strings, update the catalogs and compile them (then translate the new ones)
+translations:  ## Extract strings, update the catalogs, fill English, compile (then translate the new Swedish ones)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -c Translators: \
 	  --project familjeapp --version 0.1.0 --copyright-holder familjeapp \
 	  --no-location --sort-output -o translations/messages.pot .
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching \
 	  --ignore-obsolete --ignore-pot-creation-date
+	$(PY) scripts/english_catalog.py
 	$(VENV)/bin/pybabel compile -d translations --statistics
 
 pictures:  ## Rebuild the picture library from the pinned npm packages

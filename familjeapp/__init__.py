@@ -123,12 +123,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .auth.views import bp as auth_bp
     from .child.views import bp as child_bp
     from .family.views import bp as family_bp
+    from .worker.views import bp as worker_bp
 
     app.before_request(access.load_signed_in)
     app.after_request(no_store)
     app.register_blueprint(auth_bp)
     app.register_blueprint(family_bp)
     app.register_blueprint(child_bp)
+    app.register_blueprint(worker_bp)
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

@@ -6,13 +6,14 @@ so a person can neither read nor learn of another family's data.
 """
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
-from .config import idle_limit
+from .config import idle_limit, staff_idle_limit
 from .db import get_db
-from .store import audit, families
+from .store import audit, families, staff
 from .store import sessions as sessions_store
 
 # Which item visibilities each role may read (PRODUCT.md, "Every plan item has ...").
@@ -30,33 +31,51 @@ def visibilities(role: str) -> frozenset[str]:
 
 
 def load_signed_in() -> None:
-    """Find the request's server-side session and its person, if any (before every request)."""
-    g.session = g.person = None
-    token = session.get("sid")
-    if not token:
-        return
-    db = get_db()
-    max_age = current_app.config["SESSION_MAX_AGE"]
-    found = sessions_store.find_session(db, token, max_age=max_age)
-    if found is None or found.person_id is None:
-        session.pop("sid", None)
-        return
-    person = families.get_person(db, found.person_id)
-    if person is None:
-        session.pop("sid", None)
-        return
-    g.session, g.person = found, person
+    """Find the request's server-side sessions, if any (before every request).
+
+    A family member's device and a worker's browser keep separate sessions.
+    """
+    g.session = g.person = g.staff_session = g.worker = None
+    if token := session.get("sid"):
+        db = get_db()
+        found = sessions_store.find_session(
+            db, token, max_age=current_app.config["SESSION_MAX_AGE"]
+        )
+        person = families.get_person(db, found.person_id) if found and found.person_id else None
+        if person is None:
+            session.pop("sid", None)
+        else:
+            g.session, g.person = found, person
+    if token := session.get("staff_sid"):
+        db = get_db()
+        found = sessions_store.find_session(
+            db, token, max_age=timedelta(hours=current_app.config["STAFF_SESSION_HOURS"])
+        )
+        worker = staff.get_staff(db, found.worker_id) if found and found.worker_id else None
+        if worker is not None and sessions_store.is_idle(
+            found, idle=staff_idle_limit(current_app.config)
+        ):
+            sessions_store.end_session(db, found.id, "timeout")
+            worker = None
+        if worker is None:
+            session.pop("staff_sid", None)
+        else:
+            g.staff_session, g.worker = found, worker
 
 
-def deny(family_id: int | None = None) -> None:
+def staff_role(worker) -> str:
+    return "admin" if worker.is_admin else "worker"
+
+
+def deny(family_id: int | None = None, *, as_staff: bool = False) -> None:
     """Log a refused request and answer 404, which tells nothing of what exists."""
-    person = g.get("person")
+    actor = g.get("worker") if as_staff else g.get("person")
     audit.record(
         get_db(),
         "access_denied",
-        actor_type="person" if person else "anonymous",
-        actor_id=person.id if person else None,
-        role=person.role if person else None,
+        actor_type=("worker" if as_staff else "person") if actor else "anonymous",
+        actor_id=actor.id if actor else None,
+        role=(staff_role(actor) if as_staff else actor.role) if actor else None,
         object_type="path",
         object_id=request.endpoint,
         family_id=family_id,
@@ -95,10 +114,53 @@ def family_page(*roles: str, unlocked: bool = True) -> Callable:
                     return redirect(url_for("auth.choose_code"))
                 if sessions_store.is_idle(g.session, idle=idle_limit(current_app.config)):
                     return redirect(url_for("auth.enter_code", next=request.full_path))
-                sessions_store.touch(get_db(), g.session.id)
+                sessions_store.touch(get_db(), g.session)
             return view(*args, **kwargs)
 
         checked.access = ("family", roles)
         return checked
 
     return decorate
+
+
+def staff_page(*, admin: bool = False) -> Callable:
+    """A staff page. A family's pages are for the workers of its team only (others: a logged
+    404), and every read and change of a family's data is written to the audit log."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def checked(*args, **kwargs):
+            worker = g.worker
+            if worker is None:
+                return redirect(url_for("worker.sign_in", next=request.full_path))
+            db = get_db()
+            family_id = kwargs.get("family_id")
+            if admin and not worker.is_admin:
+                deny(family_id, as_staff=True)
+            if family_id is not None:
+                family = families.get_family(db, family_id)
+                if family is None or family.team_id != worker.team_id:
+                    deny(family_id, as_staff=True)
+                audit.record(
+                    db,
+                    "read" if request.method in ("GET", "HEAD") else "change",
+                    actor_type="worker",
+                    actor_id=worker.id,
+                    role=staff_role(worker),
+                    object_type=request.endpoint,
+                    object_id=_object_id(kwargs),
+                    family_id=family_id,
+                )
+            sessions_store.touch(db, g.staff_session)
+            return view(*args, **kwargs)
+
+        checked.access = ("staff", "admin" if admin else "worker")
+        return checked
+
+    return decorate
+
+
+def _object_id(kwargs: dict) -> str | None:
+    """The ids in the path besides the family's, e.g. the person or the plan item."""
+    others = [str(v) for k, v in sorted(kwargs.items()) if k != "family_id"]
+    return "/".join(others) or None

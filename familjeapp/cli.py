@@ -4,6 +4,7 @@ import json
 import sys
 
 import click
+import pyotp
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
@@ -30,10 +31,12 @@ def demo_command(as_json: bool, base_url: str) -> None:
     click.echo("Öppna en länk på telefonen (eller i webbläsaren) för att logga in som:")
     for person in demo["people"]:
         click.echo(f"  {person['name']:<15} {person['role']:<8} {base_url}{person['invite_path']}")
-    click.echo("Socialsekreterare:")
+    click.echo(f"Socialsekreterare, logga in på {base_url}{demo['workers'][0]['login_path']}:")
     for worker in demo["workers"]:
         sees = "ser familjen" if worker["sees_family"] else "annat team"
         click.echo(f"  {worker['email']}  lösenord: {worker['password']}  ({sees})")
+        click.echo(f"    engångskod: lägg in nyckeln {worker['totp_secret']} i en app för")
+        click.echo("    engångskoder, eller skriv ut koden med: familjeapp totp-code E-POST")
 
 
 @click.command("serve")
@@ -54,10 +57,27 @@ def serve_command(host: str, port: int, threads: int) -> None:
     serve(app, host=host, port=port, threads=threads, ident="familjeapp")
 
 
+@click.command("totp-code")
+@click.argument("email")
+@with_appcontext
+def totp_code_command(email: str) -> None:
+    """Print a demo worker's current one-time code (only for the demo's own workers)."""
+    db = connect(current_app.config["DATABASE"])
+    row = db.execute(
+        "SELECT totp_secret FROM workers WHERE email = ? AND email LIKE '%@demo.familjeapp.se'",
+        [email.strip().lower()],
+    ).fetchone()
+    db.close()
+    if not row or not row[0]:
+        raise click.ClickException("Det finns ingen demo-socialsekreterare med den e-posten.")
+    click.echo(pyotp.TOTP(row[0]).now())
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(init_db_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(serve_command)
+    app.cli.add_command(totp_code_command)
 
 
 def _create_app():
@@ -73,3 +93,7 @@ main = FlaskGroup(
     load_dotenv=False,
     help="familjeapp: the family's own safety plan.",
 )
+
+
+if __name__ == "__main__":
+    main()

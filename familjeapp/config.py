@@ -14,6 +14,9 @@ DEFAULTS = {
     "CODE_IDLE_MINUTES": 15,
     # A device session ends for good after this many days; a new invite starts a new one.
     "SESSION_MAX_DAYS": 90,
+    # Staff: signed out after this long without use, and after this long in any case.
+    "STAFF_IDLE_MINUTES": 30,
+    "STAFF_SESSION_HOURS": 10,
     # How many reverse proxies in front set X-Forwarded-For/-Proto (0: none). Behind a proxy
     # that ends TLS, this is what makes cookies Secure and turns HSTS on.
     "PROXIES": 0,
@@ -40,3 +43,7 @@ def from_environment() -> dict:
 
 def idle_limit(config) -> timedelta:
     return timedelta(minutes=config["CODE_IDLE_MINUTES"])
+
+
+def staff_idle_limit(config) -> timedelta:
+    return timedelta(minutes=config["STAFF_IDLE_MINUTES"])

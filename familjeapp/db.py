@@ -289,6 +289,17 @@ def m001_initial(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_staff_sign_in(db: Database) -> None:
+    """A one-time code is good once: remember the last time step each worker used."""
+    db.executescript(
+        """
+        ALTER TABLE workers ADD COLUMN totp_last_step INTEGER;
+        CREATE INDEX sessions_worker ON sessions(worker_id);
+        """
+    )
+
+
 def init_app(app: Flask) -> None:
     app.teardown_appcontext(close_db)
 

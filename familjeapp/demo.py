@@ -7,6 +7,7 @@ today, so the demo always has a network meeting coming up.
 import secrets
 from datetime import date, timedelta
 
+import pyotp
 from sqlite_utils import Database
 
 from .db import transaction
@@ -40,7 +41,7 @@ def add_demo_family(db: Database, *, today: date | None = None) -> dict:
         ]
         for worker in workers:
             worker["password"] = secrets.token_urlsafe(12)
-            worker["totp_secret"] = None
+            worker["totp_secret"] = pyotp.random_base32()
             worker["id"] = families.create_worker(
                 db,
                 team_id=worker["team_id"],
@@ -48,6 +49,7 @@ def add_demo_family(db: Database, *, today: date | None = None) -> dict:
                 name=worker["name"],
                 phone=worker["phone"],
                 password=worker["password"],
+                totp_secret=worker["totp_secret"],
             )
         anna = workers[0]["id"]
         family = families.create_family(db, team_id=team, name="Familjen Lind", worker_id=anna)
@@ -80,6 +82,7 @@ def add_demo_family(db: Database, *, today: date | None = None) -> dict:
                 "email": w["email"],
                 "password": w["password"],
                 "totp_secret": w["totp_secret"],
+                "login_path": "/personal/logga-in",
                 "team": w["team"],
                 "sees_family": w["sees_family"],
             }

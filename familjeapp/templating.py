@@ -43,6 +43,8 @@ def init_app(app: Flask) -> None:
             "direction": "rtl" if language in RTL_LANGUAGES else "ltr",
             "languages": LANGUAGES,
             "person": g.get("person"),
+            "worker": g.get("worker"),
+            "staff_idle_seconds": app.config["STAFF_IDLE_MINUTES"] * 60,
             "quick_exit_url": app.config["QUICK_EXIT_URL"],
             "language_form": LanguageForm(language=language),
             "button_form": ConfirmForm(),

@@ -66,3 +66,25 @@ def sign_in(client, invite_path: str, code: str = "2468"):
     )
     assert chosen.status_code == 303, chosen.status_code
     return chosen.location
+
+
+def sign_in_worker(client, worker: dict) -> None:
+    """Password, then the code from the authenticator app: what a social worker does."""
+    import pyotp
+
+    page = client.get("/personal/logga-in")
+    first = client.post(
+        "/personal/logga-in",
+        data={
+            "csrf_token": csrf_token(page),
+            "email": worker["email"],
+            "password": worker["password"],
+        },
+    )
+    assert first.status_code == 303, first.status_code
+    second = client.post(
+        first.location,
+        data={"csrf_token": csrf_token(client.get(first.location)),
+              "code": pyotp.TOTP(worker["totp_secret"]).now()},
+    )  # fmt: skip
+    assert second.status_code == 303, second.status_code

@@ -1,9 +1,19 @@
-"""Who may open what: every route has a rule, and every role gets exactly what it should."""
+"""Who may open what: every route has a rule, and every role gets exactly what it should
+(SECURITY.md: every route × every role, and a test that fails on a route without a rule)."""
 
+import secrets
+
+import pyotp
 import pytest
-from conftest import csrf_token, person, sign_in
+from conftest import csrf_token, person, sign_in, sign_in_worker
 
-from familjeapp.store import audit
+from familjeapp.store import audit, checkins, families
+from familjeapp.store import sessions as sessions_store
+
+ROLES = (
+    "anonymous", "parent", "network", "child", "other_parent", "other_child",
+    "worker", "other_worker", "admin",
+)  # fmt: skip
 
 
 def test_every_route_has_an_access_rule(app):
@@ -20,7 +30,25 @@ def item(demo, kind):
 
 
 @pytest.fixture
-def clients(app, demo, other_demo):
+def admin(db, demo):
+    """An administrator in the demo family's own team."""
+    team = db.execute("SELECT team_id FROM families WHERE id = ?", [demo["family_id"]]).fetchone()[
+        0
+    ]
+    account = {
+        "email": "admin@kommunen.se",
+        "password": "ett långt lösenord",
+        "totp_secret": pyotp.random_base32(),
+    }
+    families.create_worker(
+        db, team_id=team, email=account["email"], name="Ada Admin", password=account["password"],
+        totp_secret=account["totp_secret"], is_admin=True,
+    )  # fmt: skip
+    return account
+
+
+@pytest.fixture
+def clients(app, demo, other_demo, admin):
     """One signed-in browser per role, plus an anonymous one."""
     made = {"anonymous": app.test_client()}
     for role, family, name in (
@@ -33,53 +61,82 @@ def clients(app, demo, other_demo):
         client = app.test_client()
         sign_in(client, person(family, name)["invite_path"])
         made[role] = client
+    for role, account in (
+        ("worker", demo["workers"][0]),
+        ("other_worker", demo["workers"][1]),
+        ("admin", admin),
+    ):
+        client = app.test_client()
+        sign_in_worker(client, account)
+        made[role] = client
     return made
 
 
-# For each family route: what each role gets. 302 = sent to the start page; 404 = not there.
+def row(*statuses):
+    return dict(zip(ROLES, statuses, strict=True))
+
+
+FAMILY_PAGE = row(302, 200, 200, 404, 404, 404, 302, 302, 302)
+STAFF_PAGE = row(302, 302, 302, 302, 302, 302, 200, 200, 200)
+TEAM_PAGE = row(302, 302, 302, 302, 302, 302, 200, 404, 200)
+TEAM_CHANGE = row(302, 302, 302, 302, 302, 302, 303, 404, 303)
+
+# For each route: what each role gets. 302 = sent to a sign-in page; 404 = not there.
 MATRIX = {
-    "family.plan": {
-        "anonymous": 302, "parent": 200, "network": 200, "child": 404,
-        "other_parent": 404, "other_child": 404,
-    },
-    "family.worry (everyone)": {
-        "anonymous": 302, "parent": 200, "network": 200, "child": 404,
-        "other_parent": 404, "other_child": 404,
-    },
-    "family.worry (parents only)": {
-        "anonymous": 302, "parent": 200, "network": 404, "child": 404,
-        "other_parent": 404, "other_child": 404,
-    },
-    "child.home": {
-        "anonymous": 302, "parent": 404, "network": 404, "child": 200,
-        "other_parent": 404, "other_child": 404,
-    },
-    "family.checkin": {
-        "anonymous": 302, "parent": 200, "network": 200, "child": 404,
-        "other_parent": 404, "other_child": 404,
-    },
-    "family.history": {
-        "anonymous": 302, "parent": 200, "network": 200, "child": 404,
-        "other_parent": 404, "other_child": 404,
-    },
-    "family.commitment (POST, her own)": {
-        "anonymous": 302, "parent": 404, "network": 303, "child": 404,
-        "other_parent": 404, "other_child": 404,
-    },
-}  # fmt: skip
+    "family.plan": FAMILY_PAGE,
+    "family.worry (everyone)": FAMILY_PAGE,
+    "family.worry (parents only)": row(302, 200, 404, 404, 404, 404, 302, 302, 302),
+    "child.home": row(302, 404, 404, 200, 404, 404, 302, 302, 302),
+    "family.checkin": FAMILY_PAGE,
+    "family.history": FAMILY_PAGE,
+    "family.commitment (POST, her own)": row(302, 404, 303, 404, 404, 404, 302, 302, 302),
+    "worker.dashboard": STAFF_PAGE,
+    "worker.new_family": STAFF_PAGE,
+    "worker.stay_signed_in (POST)": row(302, 302, 302, 302, 302, 302, 303, 303, 303),
+    "worker.family": TEAM_PAGE,
+    "worker.add_person": TEAM_PAGE,
+    "worker.invite (POST)": row(302, 302, 302, 302, 302, 302, 200, 404, 200),
+    "worker.revoke_device (POST)": TEAM_CHANGE,
+    "worker.handle_signal (POST)": TEAM_CHANGE,
+}
+
+NOT_IN_MATRIX = {"auth.choose_code", "auth.enter_code"}  # tested in test_getting_in.py
 
 
-def grandmothers_commitment(db, demo) -> str:
-    britt = person(demo, "Farmor Britt")["id"]
-    return db.execute(
-        "SELECT commitment_key FROM commitments WHERE person_id = ?", [britt]
-    ).fetchone()[0]
+def test_every_guarded_route_is_in_the_matrix(app):
+    guarded = {
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if isinstance(getattr(view, "access", None), tuple)
+    }
+    covered = {case.split(" ")[0] for case in MATRIX}
+    assert guarded - NOT_IN_MATRIX == covered
 
 
-def url_for_case(case: str, demo: dict, db=None) -> str:
+def url_for_case(case: str, demo: dict, db) -> str:
     family = demo["family_id"]
+    sara = person(demo, "Sara")["id"]
     if case.startswith("family.commitment"):
-        return f"/familj/{family}/lofte/{grandmothers_commitment(db, demo)}"
+        britt = person(demo, "Farmor Britt")["id"]
+        key = db.execute(
+            "SELECT commitment_key FROM commitments WHERE person_id = ?", [britt]
+        ).fetchone()[0]
+        return f"/familj/{family}/lofte/{key}"
+    if case.startswith("worker.revoke_device"):
+        device = sessions_store.start_session(db, person_id=sara)
+        session_id = db.execute(
+            "SELECT MAX(id) FROM sessions WHERE person_id = ?", [sara]
+        ).fetchone()[0]
+        assert device
+        return f"/personal/familj/{family}/personer/{sara}/enheter/{session_id}/stang"
+    if case.startswith("worker.handle_signal"):
+        client_id = f"low-rating-{secrets.token_hex(8)}"
+        checkins.save_checkin(
+            db, family_id=family, person_id=sara, client_id=client_id, rating=1, words="",
+            shared=False, rules={}, version_id=None,
+        )  # fmt: skip
+        signal = db.execute("SELECT MAX(id) FROM attention_signals").fetchone()[0]
+        return f"/personal/familj/{family}/signaler/{signal}/hanterad"
     return {
         "family.plan": f"/familj/{family}/plan",
         "family.worry (everyone)": f"/familj/{family}/oro/{item(demo, 'danger')['id']}",
@@ -87,46 +144,55 @@ def url_for_case(case: str, demo: dict, db=None) -> str:
         "child.home": f"/barn/{family}/",
         "family.checkin": f"/familj/{family}/hur-gar-det",
         "family.history": f"/familj/{family}/historik",
+        "worker.dashboard": "/personal/",
+        "worker.new_family": "/personal/familjer/ny",
+        "worker.stay_signed_in (POST)": "/personal/fortsatt",
+        "worker.family": f"/personal/familj/{family}",
+        "worker.add_person": f"/personal/familj/{family}/personer/ny",
+        "worker.invite (POST)": f"/personal/familj/{family}/personer/{sara}/inbjudan",
     }[case]
-
-
-def test_every_family_route_is_in_the_matrix(app):
-    guarded = {
-        endpoint
-        for endpoint, view in app.view_functions.items()
-        if isinstance(getattr(view, "access", None), tuple)
-        and endpoint not in ("auth.choose_code", "auth.enter_code")
-    }
-    covered = {case.split(" ")[0] for case in MATRIX}
-    assert guarded == covered
 
 
 def request_as(client, case: str, url: str):
     if "POST" not in case:
         return client.get(url)
     token = csrf_token(client.get("/utloggad"))
-    return client.post(url, data={"csrf_token": token, "response": "confirmed"})
+    return client.post(url, data={"csrf_token": token, "response": "confirmed", "days": "7"})
 
 
-@pytest.mark.parametrize("case", MATRIX)
-def test_each_role_gets_only_what_it_may_see(case, clients, demo, db):
-    url = url_for_case(case, demo, db)
-    got = {role: request_as(clients[role], case, url).status_code for role in MATRIX[case]}
-    assert got == MATRIX[case]
+def test_each_role_gets_only_what_it_may_see(clients, demo, db):
+    """One walk over the whole matrix (signing in nine browsers once keeps this quick)."""
+    unexpected = []
+    for case, expected in MATRIX.items():
+        for role in ROLES:
+            url = url_for_case(case, demo, db)  # a fresh object for each role that may change it
+            status = request_as(clients[role], case, url).status_code
+            if status != expected[role]:
+                unexpected.append(f"{case} as {role}: {status}, expected {expected[role]}")
+    assert unexpected == []
 
 
 def test_refused_access_to_another_family_is_logged(clients, demo, db):
-    clients["other_parent"].get(url_for_case("family.plan", demo))
+    clients["other_parent"].get(f"/familj/{demo['family_id']}/plan")
+    clients["other_worker"].get(f"/personal/familj/{demo['family_id']}")
     denied = audit.rows(db, family_id=demo["family_id"], action="access_denied")
-    assert len(denied) == 1
-    assert denied[0]["outcome"] == "denied" and denied[0]["role"] == "parent"
+    assert [(row["actor_type"], row["role"]) for row in denied] == [
+        ("person", "parent"), ("worker", "worker"),
+    ]  # fmt: skip
 
 
 def test_another_familys_worry_cannot_be_answered(clients, demo, other_demo, db):
-    own_plan = clients["other_parent"].get(url_for_case("family.plan", other_demo))
-    url = url_for_case("family.worry (everyone)", demo)
+    own_plan = clients["other_parent"].get(f"/familj/{other_demo['family_id']}/plan")
+    url = f"/familj/{demo['family_id']}/oro/{item(demo, 'danger')['id']}"
     response = clients["other_parent"].post(
         url, data={"csrf_token": csrf_token(own_plan), "view": "agree"}
     )
     assert response.status_code == 404
     assert db.execute("SELECT COUNT(*) FROM worry_views").fetchone()[0] == 0
+
+
+def test_every_staff_read_of_a_family_is_audited_without_content(clients, demo, db):
+    clients["worker"].get(f"/personal/familj/{demo['family_id']}")
+    rows = audit.rows(db, family_id=demo["family_id"], action="read")
+    assert [(r["actor_type"], r["object_type"]) for r in rows] == [("worker", "worker.family")]
+    assert "Sara" not in str(rows) and "Lind" not in str(rows)

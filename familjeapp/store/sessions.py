@@ -76,8 +76,15 @@ def is_idle(session: Session, *, idle: timedelta) -> bool:
     return now() - parse_timestamp(session.last_seen_at) > idle
 
 
-def touch(db: Database, session_id: int) -> None:
-    db["sessions"].update(session_id, {"last_seen_at": timestamp()})
+# Marking a session used is a write (and an fsync); once a minute is precise enough for limits
+# counted in minutes, and keeps plain page views from queueing for the write lock.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+def touch(db: Database, session: Session) -> None:
+    """Mark the session as in use now, at most once a minute."""
+    if now() - parse_timestamp(session.last_seen_at) >= TOUCH_EVERY:
+        db["sessions"].update(session.id, {"last_seen_at": timestamp()})
 
 
 def end_session(db: Database, session_id: int, reason: str) -> None:

@@ -40,8 +40,38 @@
     if (summary) { summary.focus(); }
   }
 
+  /* Staff: warn before the inactivity sign-out, with a way to stay signed in (WCAG 2.2.1). */
+  function setUpSessionTimeout() {
+    var warning = document.querySelector('[data-module="session-timeout"]');
+    if (!warning) { return; }
+    var idle = parseInt(warning.getAttribute("data-idle-seconds"), 10) * 1000;
+    var warn = parseInt(warning.getAttribute("data-warn-seconds"), 10) * 1000;
+    var form = warning.querySelector("form");
+    var warnTimer, endTimer;
+    function start() {
+      clearTimeout(warnTimer);
+      clearTimeout(endTimer);
+      warnTimer = setTimeout(function () {
+        warning.hidden = false;
+        form.querySelector("button").focus();
+      }, Math.max(idle - warn, 0));
+      endTimer = setTimeout(function () { window.location.reload(); }, idle + 1000);
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      fetch(form.action, {
+        method: "POST", body: new FormData(form), headers: { "HX-Request": "true" },
+        credentials: "same-origin"
+      }).then(function (response) {
+        if (response.ok) { warning.hidden = true; start(); } else { window.location.reload(); }
+      });
+    });
+    start();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setUpQuickExit();
+    setUpSessionTimeout();
     focusErrorSummary();
   });
 })();

@@ -1,0 +1,311 @@
+"""The social worker's side, all under one prefix so a reverse proxy can keep it to the
+municipality's own network: signing in with a second factor, the dashboard, and families."""
+
+import io
+from datetime import timedelta
+
+import pyotp
+import segno
+from flask import (
+    Blueprint,
+    abort,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from markupsafe import Markup
+
+from .. import htmx
+from ..access import public, staff_page, staff_role
+from ..auth.forms import ConfirmForm
+from ..auth.views import CLEAR_SITE_DATA, safe_next
+from ..db import get_db
+from ..store import audit, families, invites, now, parse_timestamp, staff, timestamp
+from ..store import sessions as sessions_store
+from .forms import FamilyForm, InviteForm, OneTimeCodeForm, PersonForm, SignInForm
+
+bp = Blueprint("worker", __name__, url_prefix="/personal")
+
+# The password step is good for this long while the worker finds the authenticator app.
+PENDING_FOR = timedelta(minutes=5)
+
+
+def log_staff(action: str, worker_id: int | None, *, outcome: str = "ok", role: str = "worker"):
+    audit.record(
+        get_db(), action, actor_type="worker" if worker_id else "anonymous",
+        actor_id=worker_id, role=role if worker_id else None, outcome=outcome,
+    )  # fmt: skip
+
+
+def wait_message(seconds: int) -> str:
+    return ngettext(
+        "Too many tries. Wait %(num)d second and try again.",
+        "Too many tries. Wait %(num)d seconds and try again.",
+        seconds,
+    )
+
+
+def pending_worker() -> int | None:
+    """The worker who gave the right password a moment ago, waiting for the second step."""
+    pending = session.get("staff_pending")
+    if not pending or parse_timestamp(pending["at"]) < now() - PENDING_FOR:
+        return None
+    return pending["worker_id"]
+
+
+@bp.route("/logga-in", methods=["GET", "POST"])
+@public
+def sign_in():
+    """Step one: e-mail and password."""
+    if g.worker is not None:
+        return redirect(url_for(".dashboard"))
+    form = SignInForm()
+    message, status = None, 200
+    if form.validate_on_submit():
+        check = staff.check_password(get_db(), form.email.data, form.password.data)
+        if check.worker_id is not None:
+            session.pop("staff_sid", None)
+            session["staff_pending"] = {"worker_id": check.worker_id, "at": timestamp()}
+            session["staff_next"] = safe_next(request.args.get("next"))
+            worker = staff.get_staff(get_db(), check.worker_id)
+            step = ".one_time_code" if worker.has_totp else ".enrol"
+            return redirect(url_for(step), 303)
+        log_staff("staff_sign_in_failed", None, outcome="denied")
+        status = 429 if check.wait_seconds else 400
+        message = (
+            wait_message(check.wait_seconds)
+            if check.wait_seconds
+            else _("The e-mail or the password is wrong.")
+        )
+    elif form.errors:
+        status = 400
+    return render_template("worker/sign_in.html", form=form, message=message), status
+
+
+def finish_sign_in(worker_id: int):
+    session.pop("staff_pending", None)
+    target = session.pop("staff_next", None)
+    session["staff_sid"] = sessions_store.start_session(get_db(), worker_id=worker_id)
+    session.permanent = True
+    worker = staff.get_staff(get_db(), worker_id)
+    log_staff("staff_sign_in", worker_id, role=staff_role(worker))
+    return redirect(target or url_for(".dashboard"), 303)
+
+
+@bp.route("/engangskod", methods=["GET", "POST"])
+@public
+def one_time_code():
+    """Step two: the code from the authenticator app."""
+    worker_id = pending_worker()
+    if worker_id is None:
+        return redirect(url_for(".sign_in"))
+    form = OneTimeCodeForm()
+    message, status = None, 200
+    if form.validate_on_submit():
+        check = staff.check_totp(get_db(), worker_id, form.code.data.strip())
+        if check.worker_id is not None:
+            return finish_sign_in(worker_id)
+        log_staff("staff_totp_failed", worker_id, outcome="denied")
+        status = 429 if check.wait_seconds else 400
+        message = (
+            wait_message(check.wait_seconds)
+            if check.wait_seconds
+            else _("That code did not work. Wait for a new code in the app and try again.")
+        )
+    elif form.errors:
+        status = 400
+    return render_template("worker/one_time_code.html", form=form, message=message), status
+
+
+def qr_svg(data: str) -> Markup:
+    """A QR code as inline SVG, made by segno (no external service, no script)."""
+    out = io.BytesIO()
+    segno.make(data, error="m").save(
+        out, kind="svg", scale=5, border=2, xmldecl=False, svgns=True, title=None, svgclass="qr"
+    )
+    return Markup(out.getvalue().decode())  # noqa: S704 - segno's own markup, no user input
+
+
+@bp.route("/tvastegsverifiering", methods=["GET", "POST"])
+@public
+def enrol():
+    """First sign-in: connect an authenticator app with a QR code, then prove it works."""
+    worker_id = pending_worker()
+    if worker_id is None:
+        return redirect(url_for(".sign_in"))
+    worker = staff.get_staff(get_db(), worker_id)
+    if worker.has_totp:
+        return redirect(url_for(".one_time_code"))
+    secret = session.setdefault("staff_enrol_secret", pyotp.random_base32())
+    form = OneTimeCodeForm()
+    message, status = None, 200
+    if form.validate_on_submit():
+        check = staff.check_totp(get_db(), worker_id, form.code.data.strip(), secret=secret)
+        if check.worker_id is not None:
+            session.pop("staff_enrol_secret", None)
+            log_staff("staff_totp_enrolled", worker_id, role=staff_role(worker))
+            return finish_sign_in(worker_id)
+        status = 429 if check.wait_seconds else 400
+        message = (
+            wait_message(check.wait_seconds)
+            if check.wait_seconds
+            else _("That code did not work. Check that the app shows familjeapp and try again.")
+        )
+    elif form.errors:
+        status = 400
+    uri = pyotp.TOTP(secret).provisioning_uri(name=worker.email, issuer_name="familjeapp")
+    return render_template(
+        "worker/enrol.html", form=form, message=message, qr=qr_svg(uri), secret=secret
+    ), status
+
+
+@bp.post("/logga-ut")
+@public
+def sign_out():
+    ConfirmForm().validate_on_submit() or abort(400)
+    if g.staff_session is not None:
+        sessions_store.end_session(get_db(), g.staff_session.id, "logout")
+        log_staff("staff_sign_out", g.worker.id, role=staff_role(g.worker))
+    session.pop("staff_sid", None)
+    response = make_response(redirect(url_for(".sign_in"), 303))
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
+
+
+@bp.post("/fortsatt")
+@staff_page()
+def stay_signed_in():
+    """The "stay signed in" button of the inactivity warning: using the page is enough."""
+    ConfirmForm().validate_on_submit() or abort(400)
+    if htmx:
+        return "", 204
+    return redirect(safe_next(request.form.get("next")) or url_for(".dashboard"), 303)
+
+
+@bp.get("/")
+@staff_page()
+def dashboard():
+    """My team's families, and what needs attention across them, most urgent first."""
+    db = get_db()
+    return render_template(
+        "worker/dashboard.html",
+        families=staff.team_families(db, g.worker.team_id),
+        signals=staff.attention_queue(db, g.worker.team_id),
+    )
+
+
+@bp.route("/familjer/ny", methods=["GET", "POST"])
+@staff_page()
+def new_family():
+    form = FamilyForm()
+    if form.validate_on_submit():
+        db = get_db()
+        family_id = families.create_family(
+            db, team_id=g.worker.team_id, name=form.name.data.strip(), worker_id=g.worker.id
+        )
+        audit.record(
+            db, "create", actor_type="worker", actor_id=g.worker.id, role=staff_role(g.worker),
+            object_type="family", object_id=family_id, family_id=family_id,
+        )  # fmt: skip
+        return redirect(url_for(".family", family_id=family_id), 303)
+    return render_template("worker/new_family.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/familj/<int:family_id>")
+@staff_page()
+def family(family_id: int):
+    """One family: its people with their devices and invites, and what needs attention."""
+    db = get_db()
+    people = families.family_people(db, family_id)
+    return render_template(
+        "worker/family.html",
+        family=families.get_family(db, family_id),
+        people=people,
+        devices={p.id: sessions_store.devices(db, p.id) for p in people},
+        signals=staff.attention_queue(db, g.worker.team_id, family_id=family_id),
+        invite_form=InviteForm(formdata=None),
+        button_form=ConfirmForm(),
+    )
+
+
+@bp.route("/familj/<int:family_id>/personer/ny", methods=["GET", "POST"])
+@staff_page()
+def add_person(family_id: int):
+    form = PersonForm()
+    if form.validate_on_submit():
+        families.add_person(
+            get_db(),
+            family_id=family_id,
+            role=form.role.data,
+            name=form.name.data.strip(),
+            relation=(form.relation.data or "").strip(),
+            picture=form.picture.data or None,
+            language=form.language.data,
+        )
+        return redirect(url_for(".family", family_id=family_id), 303)
+    return render_template(
+        "worker/add_person.html", form=form, family=families.get_family(get_db(), family_id)
+    ), 400 if form.errors else 200
+
+
+def family_person(family_id: int, person_id: int):
+    person = families.get_person(get_db(), person_id)
+    if person is None or person.family_id != family_id:
+        abort(404)
+    return person
+
+
+@bp.post("/familj/<int:family_id>/personer/<int:person_id>/inbjudan")
+@staff_page()
+def invite(family_id: int, person_id: int):
+    """A new personal link for one person: shown once, as a link, a QR code and a text."""
+    person = family_person(family_id, person_id)
+    form = InviteForm()
+    if not form.validate_on_submit():
+        abort(400)
+    days = int(form.days.data)
+    token = invites.create_invite(get_db(), person.id, days=days, created_by=g.worker.id)
+    link = url_for("auth.invite", token=token, _external=True)
+    message = _(
+        "Hello %(name)s! Here is your own link to your family's plan in familjeapp. "
+        "Open it on your phone: %(link)s The link works once, for %(days)d days. "
+        "/%(worker)s, social worker",
+        name=person.name, link=link, days=days, worker=g.worker.name,
+    )  # fmt: skip
+    return render_template(
+        "worker/invite.html",
+        family=families.get_family(get_db(), family_id),
+        person=person,
+        link=link,
+        qr=qr_svg(link),
+        message=message,
+        days=days,
+    )
+
+
+@bp.post("/familj/<int:family_id>/personer/<int:person_id>/enheter/<int:session_id>/stang")
+@staff_page()
+def revoke_device(family_id: int, person_id: int, session_id: int):
+    """End one device's session at once ("farmor lost her phone")."""
+    person = family_person(family_id, person_id)
+    ConfirmForm().validate_on_submit() or abort(400)
+    if not any(d["id"] == session_id for d in sessions_store.devices(get_db(), person.id)):
+        abort(404)
+    sessions_store.end_session(get_db(), session_id, "revoked")
+    return redirect(url_for(".family", family_id=family_id, _anchor=f"person-{person.id}"), 303)
+
+
+@bp.post("/familj/<int:family_id>/signaler/<int:signal_id>/hanterad")
+@staff_page()
+def handle_signal(family_id: int, signal_id: int):
+    """Mark a signal handled; who and when are kept."""
+    ConfirmForm().validate_on_submit() or abort(400)
+    if not staff.handle_signal(get_db(), signal_id, worker_id=g.worker.id, family_id=family_id):
+        abort(404)
+    return redirect(safe_next(request.form.get("next")) or url_for(".dashboard"), 303)
