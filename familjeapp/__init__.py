@@ -120,10 +120,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
 
     from . import access, cli, errors, templating
+    from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .child.views import bp as child_bp
     from .family.views import bp as family_bp
-    from .worker.views import bp as worker_bp
+    from .worker import bp as worker_bp
 
     app.before_request(access.load_signed_in)
     app.after_request(no_store)
@@ -131,6 +132,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(family_bp)
     app.register_blueprint(child_bp)
     app.register_blueprint(worker_bp)
+    app.register_blueprint(admin_bp)
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

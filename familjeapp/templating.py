@@ -2,11 +2,21 @@
 
 from datetime import date, datetime
 
-from flask import Flask, g, url_for
+from flask import Flask, g, render_template, url_for
 from flask_babel import format_date, format_datetime, get_locale
 
 from .auth.forms import ConfirmForm, LanguageForm
 from .config import LANGUAGES, RTL_LANGUAGES
+
+
+def page_or_fragment(page: str, fragment: str, status: int = 200, **context):
+    """The whole page for a normal request; only the part that changed for an htmx request.
+
+    Every htmx form also works without JavaScript: the same view answers both.
+    """
+    from . import htmx
+
+    return render_template(fragment if htmx else page, **context), status
 
 
 def picture_url(picture_id: str | None) -> str | None:

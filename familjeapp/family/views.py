@@ -12,6 +12,7 @@ from ..access import ADULTS, family_page, visibilities
 from ..chart import scale_chart
 from ..db import get_db
 from ..store import checkins, families, plans
+from ..templating import page_or_fragment
 from .forms import CommitmentForm, WorryViewForm, checkin_form
 
 bp = Blueprint("family", __name__, url_prefix="/familj/<int:family_id>")
@@ -19,11 +20,6 @@ bp = Blueprint("family", __name__, url_prefix="/familj/<int:family_id>")
 
 def readable_plan(family_id: int) -> plans.Plan | None:
     return plans.published_plan(get_db(), family_id, visibilities(g.person.role))
-
-
-def page_or_fragment(page: str, fragment: str, status: int = 200, **context):
-    """The whole page for a normal request; only the part that changed for htmx."""
-    return render_template(fragment if htmx else page, **context), status
 
 
 @bp.get("/plan")
