@@ -96,7 +96,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE="sv",
         BABEL_DEFAULT_TIMEZONE="Europe/Stockholm",
         BABEL_TRANSLATION_DIRECTORIES=translation_directories(),
-        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        # Photos from phones can be large; clean_photo caps them at 10 MB, forms at 500 kB.
+        MAX_CONTENT_LENGTH=12 * 1024 * 1024,
     )
     app.config.update({k: v for k, v in settings.items() if k not in ("DB", "SECRET_KEY")})
     app.session_interface = SessionCookie()

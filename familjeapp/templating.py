@@ -19,8 +19,35 @@ def page_or_fragment(page: str, fragment: str, status: int = 200, **context):
     return render_template(fragment if htmx else page, **context), status
 
 
+def photo_response(db, family_id: int, photo_id: int):
+    """Send a family member's photo, or 404 when it is not this family's."""
+    from flask import abort, make_response
+
+    from .store.photos import get_photo
+
+    photo = get_photo(db, family_id, photo_id)
+    if photo is None:
+        abort(404)
+    response = make_response(photo["data"])
+    response.mimetype = photo["mime"]
+    return response
+
+
 def picture_url(picture_id: str | None) -> str | None:
     return url_for("static", filename=f"pictures/{picture_id}.svg") if picture_id else None
+
+
+def person_picture_url(person) -> str | None:
+    """A person's uploaded photo if there is one, else their picture from the library.
+
+    Photos are served by an access-checked route of the side that shows them.
+    """
+    from flask import request
+
+    if getattr(person, "photo_id", None):
+        endpoint = "worker.photo" if request.blueprint == "worker" else "family.photo"
+        return url_for(endpoint, family_id=person.family_id, photo_id=person.photo_id)
+    return picture_url(person.picture)
 
 
 def day(value: date | str | None) -> str:
@@ -44,6 +71,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["moment"] = moment
     # A global, not context: macros imported without context use it too.
     app.jinja_env.globals["picture_url"] = picture_url
+    app.jinja_env.globals["person_picture_url"] = person_picture_url
 
     @app.context_processor
     def page_context() -> dict:

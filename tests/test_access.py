@@ -1,14 +1,25 @@
 """Who may open what: every route has a rule, and every role gets exactly what it should
 (SECURITY.md: every route × every role, and a test that fails on a route without a rule)."""
 
+import io
 import secrets
 
 import pyotp
 import pytest
 from conftest import csrf_token, person, sign_in, sign_in_worker
+from PIL import Image
 
+from familjeapp.photos import clean_photo
 from familjeapp.store import audit, checkins, families
+from familjeapp.store import photos as photo_store
 from familjeapp.store import sessions as sessions_store
+
+
+def tiny_jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(out, "JPEG")
+    return out.getvalue()
+
 
 ROLES = (
     "anonymous", "parent", "network", "child", "other_parent", "other_child",
@@ -98,6 +109,8 @@ MATRIX = {
     "worker.invite (POST)": row(302, 302, 302, 302, 302, 302, 200, 404, 200),
     "worker.revoke_device (POST)": TEAM_CHANGE,
     "worker.handle_signal (POST)": TEAM_CHANGE,
+    "family.photo": row(302, 200, 200, 200, 404, 404, 302, 302, 302),
+    "worker.photo": TEAM_PAGE,
 }
 
 NOT_IN_MATRIX = {"auth.choose_code", "auth.enter_code"}  # tested in test_getting_in.py
@@ -137,6 +150,10 @@ def url_for_case(case: str, demo: dict, db) -> str:
         )  # fmt: skip
         signal = db.execute("SELECT MAX(id) FROM attention_signals").fetchone()[0]
         return f"/personal/familj/{family}/signaler/{signal}/hanterad"
+    if case.endswith("photo"):
+        photo = photo_store.save_photo(db, family, clean_photo(tiny_jpeg()))
+        prefix = "/personal" if case.startswith("worker") else ""
+        return f"{prefix}/familj/{family}/foto/{photo}"
     return {
         "family.plan": f"/familj/{family}/plan",
         "family.worry (everyone)": f"/familj/{family}/oro/{item(demo, 'danger')['id']}",

@@ -12,7 +12,7 @@ from ..access import ADULTS, family_page, visibilities
 from ..chart import scale_chart
 from ..db import get_db
 from ..store import checkins, families, plans
-from ..templating import page_or_fragment
+from ..templating import page_or_fragment, photo_response
 from .forms import CommitmentForm, WorryViewForm, checkin_form
 
 bp = Blueprint("family", __name__, url_prefix="/familj/<int:family_id>")
@@ -38,6 +38,13 @@ def plan(family_id: int):
         view_form=WorryViewForm(formdata=None),
         commitment_form=CommitmentForm(formdata=None),
     )
+
+
+@bp.get("/foto/<int:photo_id>")
+@family_page("parent", "network", "child")
+def photo(family_id: int, photo_id: int):
+    """A photo of someone in the family, for the family only."""
+    return photo_response(get_db(), family_id, photo_id)
 
 
 @bp.route("/oro/<item_key>", methods=["GET", "POST"])

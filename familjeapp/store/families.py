@@ -20,6 +20,7 @@ class Person:
     picture: str | None
     language: str | None
     has_code: bool
+    photo_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ def add_person(
     relation: str = "",
     picture: str | None = None,
     language: str | None = None,
+    photo_id: int | None = None,
 ) -> int:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
@@ -122,6 +124,7 @@ def add_person(
                 "name": name,
                 "relation": relation,
                 "picture": picture,
+                "photo_id": photo_id,
                 "language": language,
                 "created_at": timestamp(),
             }
@@ -140,6 +143,7 @@ def _person(row: dict) -> Person:
         row["picture"],
         row["language"],
         row["code_hash"] is not None,
+        row["photo_id"],
     )
 
 
@@ -163,3 +167,16 @@ def family_people(db: Database, family_id: int) -> list[Person]:
 
 def set_language(db: Database, person_id: int, language: str) -> None:
     db["people"].update(person_id, {"language": language})
+
+
+def close_case(db: Database, family_id: int) -> bool:
+    """Mark the family's case closed, which starts its retention clock. Nothing is deleted.
+
+    The first close counts: closing again keeps the original date, so a second click cannot
+    push deletion further away. True if this call closed it.
+    """
+    cursor = db.execute(
+        "UPDATE families SET closed_at = ? WHERE id = ? AND closed_at IS NULL",
+        [timestamp(), family_id],
+    )
+    return cursor.rowcount == 1

@@ -2,11 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from ..config import LANGUAGES
+from ..pictures import load_library
 
 NAME_MAX = 120
 
@@ -64,7 +66,18 @@ class PersonForm(FlaskForm):
         choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
         validators=[InputRequired()],
     )
-    picture = StringField(_l("Picture"), validators=[Optional(), Regexp(r"^[a-z0-9-]{1,80}$")])
+    picture = StringField(
+        _l("Picture"),
+        validators=[
+            Optional(),
+            Regexp(r"^[a-z0-9-]{1,80}$", message=_l("Choose a picture from the library.")),
+        ],
+    )
+    photo = FileField(_l("Or a photo (JPEG, PNG or WebP)"))
+
+    def validate_picture(self, field):
+        if field.data and not load_library().exists(field.data):
+            raise ValidationError(_l("There is no picture with that name in the library."))
 
 
 class InviteForm(FlaskForm):

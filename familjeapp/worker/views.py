@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from markupsafe import Markup
 
@@ -26,8 +27,11 @@ from ..access import public, staff_page, staff_role
 from ..auth.forms import ConfirmForm
 from ..auth.views import CLEAR_SITE_DATA, safe_next
 from ..db import get_db
+from ..photos import PhotoRejected, clean_photo
 from ..store import audit, families, invites, now, parse_timestamp, staff, timestamp
+from ..store import photos as photo_store
 from ..store import sessions as sessions_store
+from ..templating import photo_response
 from .forms import FamilyForm, InviteForm, OneTimeCodeForm, PersonForm, SignInForm
 
 bp = Blueprint("worker", __name__, url_prefix="/personal")
@@ -234,24 +238,58 @@ def family(family_id: int):
     )
 
 
+PHOTO_REJECTED = {
+    "not_an_image": _l("That file is not a picture. Choose a photo."),
+    "unsupported_type": _l("Choose a JPEG, PNG or WebP photo."),
+    "too_large_file": _l("The photo is too big. Choose one under 10 MB."),
+    "too_many_pixels": _l("The photo has too many pixels. Choose a smaller one."),
+    "broken": _l("The photo could not be read. Try another one."),
+}
+
+
 @bp.route("/familj/<int:family_id>/personer/ny", methods=["GET", "POST"])
 @staff_page()
 def add_person(family_id: int):
+    """Add a parent, child or network member, with a library picture or a photo.
+
+    An uploaded photo is decoded and re-encoded without any metadata (GPS, camera, time)
+    before it is stored.
+    """
     form = PersonForm()
     if form.validate_on_submit():
-        families.add_person(
-            get_db(),
-            family_id=family_id,
-            role=form.role.data,
-            name=form.name.data.strip(),
-            relation=(form.relation.data or "").strip(),
-            picture=form.picture.data or None,
-            language=form.language.data,
-        )
-        return redirect(url_for(".family", family_id=family_id), 303)
+        db = get_db()
+        photo_id = None
+        upload = form.photo.data
+        if upload and upload.filename:
+            try:
+                clean = clean_photo(upload.read())
+            except PhotoRejected as rejected:
+                form.photo.errors = [str(PHOTO_REJECTED[rejected.reason])]
+            else:
+                photo_id = photo_store.save_photo(db, family_id, clean)
+        if not form.photo.errors:
+            families.add_person(
+                db,
+                family_id=family_id,
+                role=form.role.data,
+                name=form.name.data.strip(),
+                relation=(form.relation.data or "").strip(),
+                picture=form.picture.data or None,
+                language=form.language.data,
+                photo_id=photo_id,
+            )
+            return redirect(url_for(".family", family_id=family_id), 303)
+    status = 400 if form.errors else 200
     return render_template(
         "worker/add_person.html", form=form, family=families.get_family(get_db(), family_id)
-    ), 400 if form.errors else 200
+    ), status
+
+
+@bp.get("/familj/<int:family_id>/foto/<int:photo_id>")
+@staff_page()
+def photo(family_id: int, photo_id: int):
+    """A family member's photo, for the family's own workers."""
+    return photo_response(get_db(), family_id, photo_id)
 
 
 def family_person(family_id: int, person_id: int):
