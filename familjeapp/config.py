@@ -20,6 +20,13 @@ DEFAULTS = {
     # How many reverse proxies in front set X-Forwarded-For/-Proto (0: none). Behind a proxy
     # that ends TLS, this is what makes cookies Secure and turns HSTS on.
     "PROXIES": 0,
+    # Days a closed case is kept before an administrator may delete it (gallring). The app is
+    # not the municipality's record: the case file (personakt) lives in its case system and is
+    # kept or deleted there under SoL 12 kap. This copy is only for working with the family, so
+    # it should go soon after the case ends. A year leaves room for a follow-up, a complaint or
+    # a review by IVO; each municipality sets its own period from its records plan
+    # (dokumenthanteringsplan).
+    "RETENTION_DAYS": 365,
 }
 
 LANGUAGES = {"sv": "Svenska", "en": "English"}

@@ -29,6 +29,8 @@ def connect(path: str | Path) -> Database:
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    # What is deleted (an ended session, a closed case) is overwritten, not left in free pages.
+    conn.execute("PRAGMA secure_delete = ON")
     return Database(conn)
 
 
@@ -296,6 +298,26 @@ def m002_staff_sign_in(db: Database) -> None:
         """
         ALTER TABLE workers ADD COLUMN totp_last_step INTEGER;
         CREATE INDEX sessions_worker ON sessions(worker_id);
+        """
+    )
+
+
+@migrations()
+def m003_indexes_for_lookups_and_deletion(db: Database) -> None:
+    """Indexes on the columns that a check-in, a sign-in and deleting a closed case look up."""
+    db.executescript(
+        """
+        CREATE INDEX checkins_person ON checkins(person_id, id);
+        CREATE INDEX checkins_worker ON checkins(worker_id);
+        CREATE INDEX photos_family ON photos(family_id);
+        CREATE INDEX invites_person ON invites(person_id);
+        CREATE INDEX attention_checkin ON attention_signals(checkin_id);
+        CREATE INDEX attention_person ON attention_signals(person_id);
+        CREATE INDEX commitments_person ON commitments(person_id);
+        CREATE INDEX commitment_responses_family ON commitment_responses(family_id, commitment_key);
+        CREATE INDEX worry_views_person ON worry_views(person_id);
+        CREATE INDEX families_team ON families(team_id);
+        CREATE INDEX people_photo ON people(photo_id);
         """
     )
 

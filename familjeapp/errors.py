@@ -11,6 +11,8 @@ def init_app(app: Flask) -> None:
     def form_expired(error: CSRFError):
         # Leaving must work even when the form's token is stale: go, without ending anything.
         if request.endpoint == "auth.quick_exit":
+            if request.args.get("via") == "beacon":
+                return "", 204
             return redirect(app.config["QUICK_EXIT_URL"], 303)
         return render_template(
             "errors/error.html",

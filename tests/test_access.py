@@ -3,6 +3,7 @@
 
 import io
 import secrets
+from datetime import date, timedelta
 
 import pyotp
 import pytest
@@ -10,7 +11,7 @@ from conftest import csrf_token, person, sign_in, sign_in_worker
 from PIL import Image
 
 from familjeapp.photos import clean_photo
-from familjeapp.store import audit, checkins, families
+from familjeapp.store import audit, checkins, families, now, plans, timestamp
 from familjeapp.store import photos as photo_store
 from familjeapp.store import sessions as sessions_store
 
@@ -91,6 +92,8 @@ FAMILY_PAGE = row(302, 200, 200, 404, 404, 404, 302, 302, 302)
 STAFF_PAGE = row(302, 302, 302, 302, 302, 302, 200, 200, 200)
 TEAM_PAGE = row(302, 302, 302, 302, 302, 302, 200, 404, 200)
 TEAM_CHANGE = row(302, 302, 302, 302, 302, 302, 303, 404, 303)
+ADMIN_PAGE = row(302, 302, 302, 302, 302, 302, 404, 404, 200)
+ADMIN_CHANGE = row(302, 302, 302, 302, 302, 302, 404, 404, 303)
 
 # For each route: what each role gets. 302 = sent to a sign-in page; 404 = not there.
 MATRIX = {
@@ -111,6 +114,38 @@ MATRIX = {
     "worker.handle_signal (POST)": TEAM_CHANGE,
     "family.photo": row(302, 200, 200, 200, 404, 404, 302, 302, 302),
     "worker.photo": TEAM_PAGE,
+    "worker.plan_editor": TEAM_PAGE,
+    "worker.plan_start_draft (POST)": TEAM_CHANGE,
+    "worker.plan_publish (POST)": TEAM_CHANGE,
+    "worker.plan_new_item": TEAM_PAGE,
+    "worker.plan_edit_item": TEAM_PAGE,
+    "worker.plan_remove_item (POST)": TEAM_CHANGE,
+    "worker.plan_move_item (POST)": TEAM_CHANGE,
+    "worker.plan_add_commitment": TEAM_PAGE,
+    "worker.plan_remove_commitment (POST)": TEAM_CHANGE,
+    "worker.plan_scale": TEAM_PAGE,
+    "worker.plan_add_event": TEAM_PAGE,
+    "worker.plan_remove_event (POST)": TEAM_CHANGE,
+    "worker.plan_versions": TEAM_PAGE,
+    "worker.plan_version": TEAM_PAGE,
+    "worker.pictures": STAFF_PAGE,
+    "worker.plain_language": STAFF_PAGE,
+    "worker.follow": TEAM_PAGE,
+    "worker.record_rating (POST)": TEAM_CHANGE,
+    "worker.print_plan": TEAM_PAGE,
+    "admin.index": ADMIN_PAGE,
+    "admin.teams": ADMIN_PAGE,
+    "admin.workers": ADMIN_PAGE,
+    "admin.new_worker": ADMIN_PAGE,
+    "admin.disable_worker (POST)": ADMIN_CHANGE,
+    "admin.enable_worker (POST)": ADMIN_CHANGE,
+    "admin.reset_authenticator (POST)": ADMIN_CHANGE,
+    "admin.audit_log": ADMIN_PAGE,
+    "admin.audit_export": ADMIN_PAGE,
+    "admin.closed_cases": ADMIN_PAGE,
+    "admin.delete_case (POST)": ADMIN_CHANGE,
+    "admin.delete_due_cases (POST)": ADMIN_CHANGE,
+    "worker.close_case (POST)": TEAM_CHANGE,
 }
 
 NOT_IN_MATRIX = {"auth.choose_code", "auth.enter_code"}  # tested in test_getting_in.py
@@ -150,6 +185,39 @@ def url_for_case(case: str, demo: dict, db) -> str:
         )  # fmt: skip
         signal = db.execute("SELECT MAX(id) FROM attention_signals").fetchone()[0]
         return f"/personal/familj/{family}/signaler/{signal}/hanterad"
+    draft = lambda: plans.draft_for(db, family, None)  # noqa: E731
+    rule = item(demo, "rule")["id"]
+    danger = item(demo, "danger")["id"]
+    if case.startswith(("worker.plan_remove_item", "worker.plan_move_item")):
+        key = plans.add_item(
+            db, draft(), section="working", kind="strength", text="x", visibility="everyone"
+        )
+        action = "ta-bort" if "remove" in case else "flytta"
+        return f"/personal/familj/{family}/plan/punkt/{key}/{action}"
+    if case.startswith("worker.plan_remove_commitment"):
+        britt = person(demo, "Farmor Britt")["id"]
+        key = plans.add_commitment(db, draft(), rule_key=rule, person_id=britt, text="x")
+        return f"/personal/familj/{family}/plan/lofte/{key}/ta-bort"
+    if case.startswith("worker.plan_remove_event"):
+        plans.add_event(db, draft(), kind="follow_up", happens_on=date.today())
+        event = db.execute("SELECT MAX(id) FROM plan_events").fetchone()[0]
+        return f"/personal/familj/{family}/plan/tidsram/{event}/ta-bort"
+    if case.startswith(("admin.disable_worker", "admin.enable_worker", "admin.reset_auth")):
+        team = db.execute("SELECT team_id FROM families WHERE id = ?", [family]).fetchone()[0]
+        someone = families.create_worker(
+            db, team_id=team, email=f"{secrets.token_hex(6)}@kommunen.se", name="Tillfällig",
+            password="ett långt lösenord",
+        )  # fmt: skip
+        action = {"admin.disable_worker": "stang-av", "admin.enable_worker": "aktivera"}.get(
+            case.split(" ")[0], "ny-app"
+        )
+        return f"/personal/admin/konton/{someone}/{action}"
+    if case.startswith("admin.delete_case"):
+        team = db.execute("SELECT team_id FROM families WHERE id = ?", [family]).fetchone()[0]
+        closed = families.create_family(db, team_id=team, name="Gammalt ärende", worker_id=None)
+        long_ago = timestamp(now() - timedelta(days=400))
+        db.execute("UPDATE families SET closed_at = ? WHERE id = ?", [long_ago, closed])
+        return f"/personal/admin/gallring/{closed}/radera"
     if case.endswith("photo"):
         photo = photo_store.save_photo(db, family, clean_photo(tiny_jpeg()))
         prefix = "/personal" if case.startswith("worker") else ""
@@ -167,6 +235,30 @@ def url_for_case(case: str, demo: dict, db) -> str:
         "worker.family": f"/personal/familj/{family}",
         "worker.add_person": f"/personal/familj/{family}/personer/ny",
         "worker.invite (POST)": f"/personal/familj/{family}/personer/{sara}/inbjudan",
+        "worker.plan_editor": f"/personal/familj/{family}/plan",
+        "worker.plan_start_draft (POST)": f"/personal/familj/{family}/plan/utkast",
+        "worker.plan_publish (POST)": f"/personal/familj/{family}/plan/publicera",
+        "worker.plan_new_item": f"/personal/familj/{family}/plan/ny/worries",
+        "worker.plan_edit_item": f"/personal/familj/{family}/plan/punkt/{danger}",
+        "worker.plan_add_commitment": f"/personal/familj/{family}/plan/punkt/{rule}/lofte",
+        "worker.plan_scale": f"/personal/familj/{family}/plan/skala",
+        "worker.plan_add_event": f"/personal/familj/{family}/plan/tidsram/ny",
+        "worker.plan_versions": f"/personal/familj/{family}/plan/versioner",
+        "worker.plan_version": f"/personal/familj/{family}/plan/versioner/1",
+        "worker.pictures": "/personal/bilder?q=tand",
+        "worker.plain_language": "/personal/klarsprak",
+        "worker.follow": f"/personal/familj/{family}/folj",
+        "worker.record_rating (POST)": f"/personal/familj/{family}/folj/skattning",
+        "worker.print_plan": f"/personal/familj/{family}/utskrift",
+        "admin.index": "/personal/admin/",
+        "admin.teams": "/personal/admin/team",
+        "admin.workers": "/personal/admin/konton",
+        "admin.new_worker": "/personal/admin/konton/ny",
+        "admin.audit_log": "/personal/admin/logg",
+        "admin.audit_export": "/personal/admin/logg.csv",
+        "admin.closed_cases": "/personal/admin/gallring",
+        "admin.delete_due_cases (POST)": "/personal/admin/gallring/radera-alla",
+        "worker.close_case (POST)": f"/personal/familj/{family}/avsluta",
     }[case]
 
 
@@ -174,7 +266,11 @@ def request_as(client, case: str, url: str):
     if "POST" not in case:
         return client.get(url)
     token = csrf_token(client.get("/utloggad"))
-    return client.post(url, data={"csrf_token": token, "response": "confirmed", "days": "7"})
+    data = {
+        "csrf_token": token, "response": "confirmed", "days": "7", "direction": "up",
+        "rating": "5", "client_id": secrets.token_urlsafe(18), "rated_on": date.today().isoformat(),
+    }  # fmt: skip
+    return client.post(url, data=data)
 
 
 def test_each_role_gets_only_what_it_may_see(clients, demo, db):

@@ -200,3 +200,13 @@ def test_code_page_never_redirects_to_another_site(client, demo, db):
         )
         assert response.location.startswith("/familj/")
         make_idle(db)
+
+
+def test_the_quick_exit_beacon_gets_a_plain_answer(app, client, demo, db):
+    plan = sign_in(client, person(demo, "Sara")["invite_path"])
+    response = client.post(
+        "/lamna-snabbt?via=beacon", data={"csrf_token": csrf_token(client.get(plan))}
+    )
+    assert response.status_code == 204
+    assert "storage" in response.headers["Clear-Site-Data"]
+    assert db.execute("SELECT ended_reason FROM sessions").fetchone() == ("quick_exit",)

@@ -91,7 +91,8 @@ def test_parent_marks_a_view_without_javascript(parent, demo):
         worry_url(parent, demo), data={"csrf_token": token, "view": "disagree", "words": ""}
     )
     assert response.status_code == 303
-    assert response.location.endswith("/plan#oro-" + items(demo, kind="danger")[0]["id"])
+    key = items(demo, kind="danger")[0]["id"]
+    assert response.location.endswith(f"/plan?sparat={key}#oro-{key}")
     assert 'value="disagree" checked' in parent.get(parent.plan_url).get_data(as_text=True)
 
 
@@ -168,3 +169,11 @@ def test_every_picture_on_the_page_is_there(parent):
         with parent.get(source) as response:
             assert response.status_code == 200, source
             assert response.mimetype == "image/svg+xml"
+
+
+def test_without_javascript_the_parent_is_thanked_back_on_the_plan(parent, demo):
+    token = csrf_token(parent.get(parent.plan_url))
+    response = parent.post(worry_url(parent, demo), data={"csrf_token": token, "view": "agree"})
+    page = parent.get(response.location).get_data(as_text=True)
+    assert page.count('role="status"') == 1
+    assert "Tack! Nu kan de andra se vad du tycker." in page

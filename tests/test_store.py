@@ -16,7 +16,11 @@ def test_every_connection_is_durable_and_checks_foreign_keys(db):
 
 def test_migrations_are_recorded_and_running_them_twice_is_harmless(tmp_path):
     db = connect(tmp_path / "new.sqlite3")
-    assert migrate(db) == ["m001_initial", "m002_staff_sign_in"]
+    assert migrate(db) == [
+        "m001_initial",
+        "m002_staff_sign_in",
+        "m003_indexes_for_lookups_and_deletion",
+    ]
     assert migrate(db) == []
     assert {"families", "people", "checkins", "audit", "commitments"} <= set(db.table_names())
     db.close()

@@ -32,11 +32,14 @@ def plan(family_id: int):
         "family/plan.html",
         family=families.get_family(db, family_id),
         plan=the_plan,
+        changes=plans.changes_since_previous(db, family_id, visibilities(g.person.role)),
         people=families.family_people(db, family_id),
         views=plans.worry_views(db, family_id),
         today=date.today(),
         view_form=WorryViewForm(formdata=None),
         commitment_form=CommitmentForm(formdata=None),
+        # Without JavaScript the view is saved by a redirect back here: thank the person there.
+        saved_worry=request.args.get("sparat"),
     )
 
 
@@ -76,7 +79,10 @@ def worry(family_id: int, item_key: str):
             words=(form.words.data or "").strip(),
         )
         if not htmx:
-            return redirect(url_for(".plan", family_id=family_id, _anchor=f"oro-{item_key}"), 303)
+            return redirect(
+                url_for(".plan", family_id=family_id, sparat=item_key, _anchor=f"oro-{item_key}"),
+                303,
+            )
         form, saved = WorryViewForm(formdata=None), True
     elif form.errors:
         status = 400
@@ -200,13 +206,14 @@ def commitment(family_id: int, commitment_key: str):
             for c in readable_plan(family_id).commitments_of(g.person.id)
             if c.key == commitment_key
         )
-        form = CommitmentForm(formdata=None)
+        form, saved = CommitmentForm(formdata=None), True
     else:
-        status = 400
+        status, saved = 400, False
     return page_or_fragment(
         "family/commitment.html",
         "family/_my_commitment.html",
         status,
         c=promised,
         commitment_form=form,
+        saved=saved,
     )

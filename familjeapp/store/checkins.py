@@ -9,11 +9,12 @@ out in the same transaction, so a check-in is never stored without them.
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
 
 from sqlite_utils import Database
 
 from ..db import transaction
-from . import timestamp
+from . import now, timestamp
 
 KEPT = ("yes", "partly", "no", "unknown")
 LOW_RATING = 3  # a rating this low or lower needs the worker's attention
@@ -35,6 +36,33 @@ class Checkin:
     shared: bool
     created_at: str
     rules: dict[str, str] = field(default_factory=dict)
+    wants_to_talk: bool = False
+    # Set on the worker's own rating (person_id is None then); see save_worker_rating.
+    worker_id: int | None = None
+
+    @property
+    def by_worker(self) -> bool:
+        return self.worker_id is not None
+
+    @property
+    def at(self) -> datetime:
+        """When it was said, as an aware datetime (UTC)."""
+        return datetime.fromisoformat(self.created_at)
+
+
+@dataclass(frozen=True)
+class CommitmentResponse:
+    """The newest answer a person gave to a commitment: confirmed, or withdrawn and why."""
+
+    commitment_key: str
+    person_id: int
+    response: str
+    reason: str
+    created_at: str
+
+    @property
+    def at(self) -> datetime:
+        return datetime.fromisoformat(self.created_at)
 
 
 def content_hash(
@@ -163,6 +191,136 @@ def family_checkins(db: Database, family_id: int) -> list[Checkin]:
     return _with_rules(db, rows)
 
 
+def following_checkins(db: Database, family_id: int) -> list[Checkin]:
+    """Every check-in of the family and the worker's own ratings, newest first: for staff only.
+
+    Unlike ``family_checkins`` this includes the rows without a person (the worker's ratings,
+    named after the worker who gave them, role ``"worker"``). No family page may call this.
+    """
+    rows = list(
+        db.query(
+            """
+            SELECT c.*, COALESCE(p.name, w.name, '') AS name, COALESCE(p.role, 'worker') AS role
+            FROM checkins c
+            LEFT JOIN people p ON p.id = c.person_id
+            LEFT JOIN workers w ON w.id = c.worker_id
+            WHERE c.family_id = ? ORDER BY c.created_at DESC, c.id DESC
+            """,
+            [family_id],
+        )
+    )
+    return _with_rules(db, rows)
+
+
+def worker_rating_hash(*, worker_id: int, rating: int, words: str, rated_on: date) -> str:
+    """A fingerprint of the worker's rating, to tell a resend from a different rating.
+
+    The day is in it, not the moment: a resend made later must still match the first send.
+    """
+    content = json.dumps(["worker", worker_id, rating, words, rated_on.isoformat()])
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def save_worker_rating(
+    db: Database,
+    *,
+    family_id: int,
+    worker_id: int,
+    client_id: str,
+    rating: int,
+    words: str,
+    rated_on: date,
+    today: date,
+    version_id: int | None,
+) -> tuple[int, bool]:
+    """Store the worker's own 0-10 rating (e.g. at a network meeting) once, as a check-in row
+    with ``worker_id`` set and no person. Returns its id and whether this call made it.
+
+    ``today`` is the worker's local date. A rating for today gets the present moment; one for
+    an earlier day gets noon UTC of that day, which is the same calendar day in Sweden, so the
+    chart and lists place it on the day the worker chose. It is never shared with the family
+    (their queries join people) and raises no attention signal: the worker made it.
+
+    Raises ValueError for a rating outside 0-10 or a day after ``today``, and CheckinConflict
+    when the client_id was used before for anything else.
+    """
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 0 <= rating <= 10:
+        raise ValueError(f"rating must be 0 to 10, not {rating!r}")
+    if rated_on > today:
+        raise ValueError("a rating cannot be given in the future")
+    fingerprint = worker_rating_hash(
+        worker_id=worker_id, rating=rating, words=words, rated_on=rated_on
+    )
+    with transaction(db):
+        earlier = db.execute(
+            "SELECT id, worker_id, content_hash FROM checkins WHERE client_id = ?", [client_id]
+        ).fetchone()
+        if earlier is not None:
+            if earlier[1] == worker_id and earlier[2] == fingerprint:
+                return earlier[0], False
+            raise CheckinConflict(client_id)
+        moment = now() if rated_on == today else datetime.combine(rated_on, time(12), UTC)
+        checkin_id = (
+            db["checkins"]
+            .insert(
+                {
+                    "family_id": family_id,
+                    "person_id": None,
+                    "worker_id": worker_id,
+                    "client_id": client_id,
+                    "content_hash": fingerprint,
+                    "version_id": version_id,
+                    "rating": rating,
+                    "words": words,
+                    "shared": 0,
+                    "wants_to_talk": 0,
+                    "created_at": timestamp(moment),
+                }
+            )
+            .last_pk
+        )
+        return checkin_id, True
+
+
+def rule_texts(db: Database, family_id: int) -> dict[str, str]:
+    """The text of every rule the family's published plans have had, by key, newest wording
+    first, so a check-in about a rule dropped from a later version still says which rule."""
+    texts: dict[str, str] = {}
+    for row in db.query(
+        """
+        SELECT i.item_key, i.text FROM plan_items i
+        JOIN plan_versions v ON v.id = i.version_id
+        WHERE v.family_id = ? AND v.status = 'published' AND i.kind = 'rule'
+        ORDER BY v.number, i.position, i.id
+        """,
+        [family_id],
+    ):
+        texts[row["item_key"]] = row["text"]
+    return texts
+
+
+def commitment_responses(db: Database, family_id: int) -> dict[str, CommitmentResponse]:
+    """The newest answer to each of the family's commitments, by commitment key (for staff)."""
+    return {
+        row["commitment_key"]: CommitmentResponse(
+            row["commitment_key"],
+            row["person_id"],
+            row["response"],
+            row["reason"],
+            row["created_at"],
+        )
+        for row in db.query(
+            """
+            SELECT r.* FROM commitment_responses r
+            WHERE r.family_id = ? AND r.id = (
+                SELECT MAX(id) FROM commitment_responses
+                WHERE family_id = r.family_id AND commitment_key = r.commitment_key)
+            """,
+            [family_id],
+        )
+    }
+
+
 def _with_rules(db: Database, rows: list[dict]) -> list[Checkin]:
     kept: dict[int, dict[str, str]] = {}
     if rows:
@@ -184,6 +342,8 @@ def _with_rules(db: Database, rows: list[dict]) -> list[Checkin]:
             bool(row["shared"]),
             row["created_at"],
             kept.get(row["id"], {}),
+            bool(row["wants_to_talk"]),
+            row["worker_id"],
         )
         for row in rows
     ]

@@ -58,6 +58,7 @@ class PlanEvent:
     kind: str
     happens_on: date
     title: str
+    id: int = 0
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class WorryView:
 class Plan:
     version_id: int
     number: int
-    published_at: str
+    published_at: str | None  # None while the version is a draft
     scale_question: str
     scale_low: str
     scale_high: str
@@ -105,6 +106,45 @@ class Plan:
     def next_meeting(self, today: date) -> PlanEvent | None:
         upcoming = [e for e in self.events if e.kind == "network_meeting" and e.happens_on >= today]
         return upcoming[0] if upcoming else None
+
+
+class NotADraft(ValueError):
+    """Raised on an attempt to change a version that is not a draft.
+
+    A published version is what the family read at the time: it is history, never changed.
+    A change is a new draft, published as a new version.
+    """
+
+
+@dataclass(frozen=True)
+class PlanVersion:
+    id: int
+    family_id: int
+    number: int
+    status: str  # 'draft' or 'published'
+    created_at: str
+    published_at: str | None
+    created_by_name: str | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One item that differs between two versions, as one reader sees them.
+
+    ``item`` is the newer item for 'added' and 'changed', the older one for 'removed'.
+    """
+
+    kind: str  # 'added', 'changed' or 'removed'
+    item: PlanItem
+
+
+CHANGE_KINDS = ("added", "changed", "removed")
+MOVES = ("up", "down")
+
+# What a reader notices: a new visibility alone is not a change to someone who saw it before.
+_CONTENT_FIELDS = (
+    "kind", "text", "child_text", "picture", "responsible", "when_text", "how_we_know",
+)  # fmt: skip
 
 
 def create_version(
@@ -140,6 +180,89 @@ def create_version(
         )
 
 
+def _require_draft(db: Database, version_id: int) -> None:
+    row = db.execute("SELECT status FROM plan_versions WHERE id = ?", [version_id]).fetchone()
+    if row is None or row[0] != "draft":
+        raise NotADraft(f"plan version {version_id} is not a draft")
+
+
+def _latest_published(db: Database, family_id: int) -> dict | None:
+    return next(
+        db.query(
+            """
+            SELECT * FROM plan_versions WHERE family_id = ? AND status = 'published'
+            ORDER BY number DESC LIMIT 1
+            """,
+            [family_id],
+        ),
+        None,
+    )
+
+
+def open_draft(db: Database, family_id: int) -> int | None:
+    """The id of the family's draft, if the worker has one open."""
+    row = db.execute(
+        "SELECT id FROM plan_versions WHERE family_id = ? AND status = 'draft' "
+        "ORDER BY number DESC LIMIT 1",
+        [family_id],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def draft_for(db: Database, family_id: int, worker_id: int | None) -> int:
+    """The family's open draft; or a new one copied from the latest published version.
+
+    The copy keeps every item's ``item_key`` and every commitment's ``commitment_key``, so the
+    family's views on a worry and the network's answers to a promise follow into the new
+    version. Without a published version the draft starts empty.
+    """
+    with transaction(db):
+        draft = open_draft(db, family_id)
+        if draft is not None:
+            return draft
+        latest = _latest_published(db, family_id)
+        draft = create_version(
+            db,
+            family_id,
+            created_by=worker_id,
+            scale_question=latest["scale_question"] if latest else "",
+            scale_low=latest["scale_low"] if latest else "",
+            scale_high=latest["scale_high"] if latest else "",
+        )
+        if latest is None:
+            return draft
+        source = latest["id"]
+        db.execute(
+            """
+            INSERT INTO plan_items (version_id, item_key, section, kind, position, text,
+                child_text, picture, visibility, responsible, when_text, how_we_know)
+            SELECT ?, item_key, section, kind, position, text, child_text, picture,
+                visibility, responsible, when_text, how_we_know
+            FROM plan_items WHERE version_id = ? ORDER BY position, id
+            """,
+            [draft, source],
+        )
+        # A promise of someone the worker took out of the family does not come along.
+        db.execute(
+            """
+            INSERT INTO commitments (version_id, commitment_key, rule_key, person_id, text,
+                starts_on, ends_on)
+            SELECT ?, c.commitment_key, c.rule_key, c.person_id, c.text, c.starts_on, c.ends_on
+            FROM commitments c JOIN people p ON p.id = c.person_id
+            WHERE c.version_id = ? AND p.removed_at IS NULL ORDER BY c.id
+            """,
+            [draft, source],
+        )
+        db.execute(
+            """
+            INSERT INTO plan_events (version_id, kind, happens_on, title)
+            SELECT ?, kind, happens_on, title FROM plan_events WHERE version_id = ? ORDER BY id
+            """,
+            [draft, source],
+        )
+        return draft
+
+
 def add_item(
     db: Database,
     version_id: int,
@@ -161,26 +284,164 @@ def add_item(
     if visibility not in VISIBILITIES:
         raise ValueError(f"unknown visibility {visibility!r}")
     key = item_key or new_key()
-    position = db.execute(
-        "SELECT COUNT(*) FROM plan_items WHERE version_id = ?", [version_id]
-    ).fetchone()[0]
-    db["plan_items"].insert(
-        {
-            "version_id": version_id,
-            "item_key": key,
-            "section": section,
-            "kind": kind,
-            "position": position,
-            "text": text,
-            "child_text": child_text,
-            "picture": picture,
-            "visibility": visibility,
-            "responsible": responsible,
-            "when_text": when_text,
-            "how_we_know": how_we_know,
-        }
-    )
+    with transaction(db):
+        _require_draft(db, version_id)
+        # After the last one: a removed item leaves a gap, so a count could repeat a position.
+        position = db.execute(
+            "SELECT COALESCE(MAX(position) + 1, 0) FROM plan_items WHERE version_id = ?",
+            [version_id],
+        ).fetchone()[0]
+        db["plan_items"].insert(
+            {
+                "version_id": version_id,
+                "item_key": key,
+                "section": section,
+                "kind": kind,
+                "position": position,
+                "text": text,
+                "child_text": child_text,
+                "picture": picture,
+                "visibility": visibility,
+                "responsible": responsible,
+                "when_text": when_text,
+                "how_we_know": how_we_know,
+            }
+        )
     return key
+
+
+def _item(row: dict) -> PlanItem:
+    return PlanItem(
+        row["id"],
+        row["item_key"],
+        row["section"],
+        row["kind"],
+        row["text"],
+        row["child_text"],
+        row["picture"],
+        row["visibility"],
+        row["responsible"],
+        row["when_text"],
+        row["how_we_know"],
+    )
+
+
+def get_item(db: Database, version_id: int, item_key: str) -> PlanItem | None:
+    """One item of one version, by its stable key."""
+    row = next(
+        db["plan_items"].rows_where("version_id = ? AND item_key = ?", [version_id, item_key]),
+        None,
+    )
+    return _item(row) if row else None
+
+
+def update_item(
+    db: Database,
+    version_id: int,
+    item_key: str,
+    *,
+    kind: str,
+    text: str,
+    visibility: str,
+    child_text: str = "",
+    picture: str | None = None,
+    responsible: str = "",
+    when_text: str = "",
+    how_we_know: str = "",
+) -> bool:
+    """Rewrite an item of a draft; it stays in its section and keeps its key.
+
+    Returns False if the draft has no such item; raises NotADraft for a published version.
+    """
+    if visibility not in VISIBILITIES:
+        raise ValueError(f"unknown visibility {visibility!r}")
+    with transaction(db):
+        _require_draft(db, version_id)
+        item = get_item(db, version_id, item_key)
+        if item is None:
+            return False
+        if kind not in KINDS[item.section]:
+            raise ValueError(f"kind {kind!r} does not belong in section {item.section!r}")
+        db.execute(
+            """
+            UPDATE plan_items SET kind = ?, text = ?, child_text = ?, picture = ?,
+                visibility = ?, responsible = ?, when_text = ?, how_we_know = ?
+            WHERE version_id = ? AND item_key = ?
+            """,
+            [kind, text, child_text, picture, visibility, responsible, when_text, how_we_know,
+             version_id, item_key],
+        )  # fmt: skip
+    return True
+
+
+def remove_item(db: Database, version_id: int, item_key: str) -> bool:
+    """Take an item out of a draft, with the promises made for it if it is a rule.
+
+    The published versions keep it. Returns False if the draft has no such item.
+    """
+    with transaction(db):
+        _require_draft(db, version_id)
+        removed = db.execute(
+            "DELETE FROM plan_items WHERE version_id = ? AND item_key = ?", [version_id, item_key]
+        ).rowcount
+        db.execute(
+            "DELETE FROM commitments WHERE version_id = ? AND rule_key = ?", [version_id, item_key]
+        )
+    return bool(removed)
+
+
+def _display_group(row: dict) -> tuple[str, str]:
+    # Goals and next steps, rules and warning signs are shown as separate lists, so an item
+    # moves among the items it is listed with.
+    return (row["section"], row["kind"] if row["section"] in ("needs", "rules") else "")
+
+
+def move_item(db: Database, version_id: int, item_key: str, direction: str) -> bool:
+    """Move an item of a draft one step up or down among the items it is listed with.
+
+    Moving the first item up (or the last down) changes nothing. Returns False if the draft
+    has no such item.
+    """
+    if direction not in MOVES:
+        raise ValueError(f"unknown direction {direction!r}")
+    with transaction(db):
+        _require_draft(db, version_id)
+        rows = list(
+            db.query(
+                "SELECT id, item_key, section, kind, position FROM plan_items "
+                "WHERE version_id = ? ORDER BY position, id",
+                [version_id],
+            )
+        )
+        index = next((i for i, row in enumerate(rows) if row["item_key"] == item_key), None)
+        if index is None:
+            return False
+        peers = [
+            i for i, row in enumerate(rows) if _display_group(row) == _display_group(rows[index])
+        ]
+        at = peers.index(index)
+        to = at - 1 if direction == "up" else at + 1
+        if 0 <= to < len(peers):
+            a, b = peers[at], peers[to]
+            rows[a], rows[b] = rows[b], rows[a]
+            # Number them all again: older drafts may share a position.
+            for position, row in enumerate(rows):
+                if row["position"] != position:
+                    db.execute(
+                        "UPDATE plan_items SET position = ? WHERE id = ?", [position, row["id"]]
+                    )
+    return True
+
+
+def update_scale(db: Database, version_id: int, *, question: str, low: str, high: str) -> None:
+    """The safety scale's question and what 0 and 10 mean, in the family's words."""
+    with transaction(db):
+        _require_draft(db, version_id)
+        db.execute(
+            "UPDATE plan_versions SET scale_question = ?, scale_low = ?, scale_high = ? "
+            "WHERE id = ?",
+            [question, low, high, version_id],
+        )
 
 
 def add_commitment(
@@ -193,83 +454,147 @@ def add_commitment(
     starts_on: date | None = None,
     ends_on: date | None = None,
 ) -> str:
-    """Record what a person has promised to do for a rule, for a period."""
+    """Record what a person has promised to do for a rule of a draft, for a period."""
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValueError("a promise cannot end before it starts")
     key = new_key()
-    db["commitments"].insert(
-        {
-            "version_id": version_id,
-            "commitment_key": key,
-            "rule_key": rule_key,
-            "person_id": person_id,
-            "text": text,
-            "starts_on": starts_on.isoformat() if starts_on else None,
-            "ends_on": ends_on.isoformat() if ends_on else None,
-        }
-    )
+    with transaction(db):
+        _require_draft(db, version_id)
+        db["commitments"].insert(
+            {
+                "version_id": version_id,
+                "commitment_key": key,
+                "rule_key": rule_key,
+                "person_id": person_id,
+                "text": text,
+                "starts_on": starts_on.isoformat() if starts_on else None,
+                "ends_on": ends_on.isoformat() if ends_on else None,
+            }
+        )
     return key
+
+
+def remove_commitment(db: Database, version_id: int, commitment_key: str) -> bool:
+    """Take a promise out of a draft. Returns False if the draft has no such promise."""
+    with transaction(db):
+        _require_draft(db, version_id)
+        return bool(
+            db.execute(
+                "DELETE FROM commitments WHERE version_id = ? AND commitment_key = ?",
+                [version_id, commitment_key],
+            ).rowcount
+        )
 
 
 def add_event(
     db: Database, version_id: int, *, kind: str, happens_on: date, title: str = ""
 ) -> None:
+    """Put a date on a draft's timeframe: the start, a network meeting, a follow-up, the end."""
     if kind not in EVENT_KINDS:
         raise ValueError(f"unknown event kind {kind!r}")
-    db["plan_events"].insert(
-        {
-            "version_id": version_id,
-            "kind": kind,
-            "happens_on": happens_on.isoformat(),
-            "title": title,
-        }
-    )
+    with transaction(db):
+        _require_draft(db, version_id)
+        db["plan_events"].insert(
+            {
+                "version_id": version_id,
+                "kind": kind,
+                "happens_on": happens_on.isoformat(),
+                "title": title,
+            }
+        )
+
+
+def remove_event(db: Database, version_id: int, event_id: int) -> bool:
+    """Take a date off a draft's timeframe. Returns False if the draft has no such date."""
+    with transaction(db):
+        _require_draft(db, version_id)
+        return bool(
+            db.execute(
+                "DELETE FROM plan_events WHERE version_id = ? AND id = ?", [version_id, event_id]
+            ).rowcount
+        )
 
 
 def publish(db: Database, version_id: int) -> None:
-    """Make a draft the version the family sees."""
-    db.execute(
-        "UPDATE plan_versions SET status = 'published', published_at = ? WHERE id = ?",
-        [timestamp(), version_id],
+    """Make a draft the version the family sees. Earlier versions stay as they were.
+
+    Raises NotADraft if the version is already published (or does not exist).
+    """
+    with transaction(db):
+        _require_draft(db, version_id)
+        db.execute(
+            "UPDATE plan_versions SET status = 'published', published_at = ? WHERE id = ?",
+            [timestamp(), version_id],
+        )
+
+
+def _version(row: dict) -> PlanVersion:
+    return PlanVersion(
+        row["id"],
+        row["family_id"],
+        row["number"],
+        row["status"],
+        row["created_at"],
+        row["published_at"],
+        row["created_by_name"],
     )
 
 
-def published_plan(db: Database, family_id: int, visibilities: frozenset[str]) -> Plan | None:
-    """The latest published plan, holding only items whose visibility is in ``visibilities``."""
-    version = next(
-        db.query(
+def versions(db: Database, family_id: int) -> list[PlanVersion]:
+    """Every version of the family's plan, the newest first, the open draft included."""
+    return [
+        _version(row)
+        for row in db.query(
             """
-            SELECT * FROM plan_versions WHERE family_id = ? AND status = 'published'
-            ORDER BY number DESC LIMIT 1
+            SELECT v.*, w.name AS created_by_name
+            FROM plan_versions v LEFT JOIN workers w ON w.id = v.created_by
+            WHERE v.family_id = ? ORDER BY v.number DESC
             """,
             [family_id],
+        )
+    ]
+
+
+def published_version(db: Database, family_id: int) -> PlanVersion | None:
+    """The version the family sees now, if one has been published."""
+    latest = _latest_published(db, family_id)
+    return get_version(db, family_id, latest["number"]) if latest else None
+
+
+def get_version(db: Database, family_id: int, number: int) -> PlanVersion | None:
+    """One version of this family's plan by its number; None for another family's."""
+    row = next(
+        db.query(
+            """
+            SELECT v.*, w.name AS created_by_name
+            FROM plan_versions v LEFT JOIN workers w ON w.id = v.created_by
+            WHERE v.family_id = ? AND v.number = ?
+            """,
+            [family_id, number],
         ),
         None,
     )
-    if version is None:
-        return None
+    return _version(row) if row else None
+
+
+def _items(db: Database, version_id: int, visibilities: frozenset[str]) -> list[PlanItem]:
     allowed = sorted(visibilities)
     marks = ", ".join("?" for _ in allowed)
-    items = [
-        PlanItem(
-            row["id"],
-            row["item_key"],
-            row["section"],
-            row["kind"],
-            row["text"],
-            row["child_text"],
-            row["picture"],
-            row["visibility"],
-            row["responsible"],
-            row["when_text"],
-            row["how_we_know"],
-        )
+    return [
+        _item(row)
         for row in db.query(
             f"""
             SELECT * FROM plan_items WHERE version_id = ? AND visibility IN ({marks})
             ORDER BY position, id
             """,  # noqa: S608 - only placeholders are formatted in
-            [version["id"], *allowed],
+            [version_id, *allowed],
         )
     ]
+
+
+def _read_plan(db: Database, version: dict, visibilities: frozenset[str]) -> Plan:
+    """A version with only the items, and promises for rules, whose visibility is allowed."""
+    items = _items(db, version["id"], visibilities)
     visible_rules = {item.key for item in items if item.section == "rules"}
     commitments = [
         Commitment(
@@ -293,12 +618,12 @@ def published_plan(db: Database, family_id: int, visibilities: frozenset[str]) -
             WHERE c.version_id = ? AND p.removed_at IS NULL
             ORDER BY c.starts_on, c.id
             """,
-            [family_id, version["id"]],
+            [version["family_id"], version["id"]],
         )
         if row["rule_key"] in visible_rules
     ]
     events = [
-        PlanEvent(row["kind"], date.fromisoformat(row["happens_on"]), row["title"])
+        PlanEvent(row["kind"], date.fromisoformat(row["happens_on"]), row["title"], row["id"])
         for row in db["plan_events"].rows_where(
             "version_id = ?", [version["id"]], order_by="happens_on, id"
         )
@@ -314,6 +639,74 @@ def published_plan(db: Database, family_id: int, visibilities: frozenset[str]) -
         commitments,
         events,
     )
+
+
+def published_plan(db: Database, family_id: int, visibilities: frozenset[str]) -> Plan | None:
+    """The latest published plan, holding only items whose visibility is in ``visibilities``."""
+    version = _latest_published(db, family_id)
+    return _read_plan(db, version, visibilities) if version else None
+
+
+def plan_version(db: Database, version_id: int, visibilities: frozenset[str]) -> Plan | None:
+    """Any version, draft or published, holding only the items the reader may see.
+
+    The worker reads with every visibility; a family member never needs this.
+    """
+    version = next(db["plan_versions"].rows_where("id = ?", [version_id]), None)
+    return _read_plan(db, version, visibilities) if version else None
+
+
+def compare_items(older: list[PlanItem], newer: list[PlanItem]) -> list[Change]:
+    """What is new, changed and gone between two lists of items, matched by item key.
+
+    Give both lists as one reader sees them, so nothing that reader may not see can show.
+    """
+    before = {item.key: item for item in older}
+    after = {item.key for item in newer}
+    added = [Change("added", item) for item in newer if item.key not in before]
+    changed = [
+        Change("changed", item)
+        for item in newer
+        if item.key in before
+        and any(getattr(item, f) != getattr(before[item.key], f) for f in _CONTENT_FIELDS)
+    ]
+    removed = [Change("removed", item) for item in older if item.key not in after]
+    return added + changed + removed
+
+
+def changes_since_previous(
+    db: Database, family_id: int, visibilities: frozenset[str]
+) -> list[Change]:
+    """What changed from the published version before to the latest one, for one reader.
+
+    Only items whose visibility is in ``visibilities`` take part: a change to a parents-only
+    item never shows to the network, and a worker-only item never to the family. Empty when
+    there is no earlier published version.
+    """
+    published = list(
+        db.query(
+            """
+            SELECT id FROM plan_versions WHERE family_id = ? AND status = 'published'
+            ORDER BY number DESC LIMIT 2
+            """,
+            [family_id],
+        )
+    )
+    if len(published) < 2:
+        return []
+    newest, previous = (row["id"] for row in published)
+    return compare_items(_items(db, previous, visibilities), _items(db, newest, visibilities))
+
+
+def draft_changes(db: Database, family_id: int, draft_id: int) -> list[Change]:
+    """What publishing the draft would change, compared with what the family sees now.
+
+    Every visibility counts: this is for the worker.
+    """
+    everything = frozenset(VISIBILITIES)
+    latest = _latest_published(db, family_id)
+    older = _items(db, latest["id"], everything) if latest else []
+    return compare_items(older, _items(db, draft_id, everything))
 
 
 def record_worry_view(

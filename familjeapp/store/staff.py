@@ -164,7 +164,8 @@ def team_families(db: Database, team_id: int) -> list[dict]:
             SELECT f.id, f.name, f.created_at, f.closed_at, w.name AS worker_name,
                 (SELECT COUNT(*) FROM attention_signals s
                  WHERE s.family_id = f.id AND s.handled_at IS NULL) AS open_signals,
-                (SELECT MAX(created_at) FROM checkins c WHERE c.family_id = f.id) AS last_checkin
+                (SELECT MAX(created_at) FROM checkins c
+                 WHERE c.family_id = f.id AND c.person_id IS NOT NULL) AS last_checkin
             FROM families f LEFT JOIN workers w ON w.id = f.worker_id
             WHERE f.team_id = ? ORDER BY f.closed_at IS NOT NULL, open_signals DESC, f.name
             """,

@@ -1,3 +1,178 @@
 """Following the plan: check-ins, the scale over time, commitments and views, and print."""
 
-from .views import bp  # noqa: F401
+import secrets
+from datetime import date, datetime
+
+from flask import abort, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import to_user_timezone
+
+from ..access import ADULTS, deny, staff_page, visibilities
+from ..chart import scale_chart
+from ..db import get_db
+from ..store import checkins, families, plans
+from .following_forms import (
+    OLDEST_RATING,
+    PersonFilterForm,
+    PrintForm,
+    WorkerRatingForm,
+    local_today,
+)
+from .views import bp
+
+
+def who(checkin: checkins.Checkin) -> str:
+    """The name to show for a check-in; the worker's own ratings say whose they are."""
+    if not checkin.by_worker:
+        return checkin.person_name
+    if checkin.person_name:
+        return _("%(name)s (social worker)", name=checkin.person_name)
+    return _("The social worker")
+
+
+def local_day(moment: datetime) -> date:
+    """The calendar day of a moment where the workers are, to match it to a meeting day."""
+    return to_user_timezone(moment).date()
+
+
+def not_said_yet(
+    worry: plans.PlanItem,
+    people: list[families.Person],
+    views: dict[str, list[plans.WorryView]],
+) -> list[families.Person]:
+    """The adults who can read this worry on their plan but have not said what they think."""
+    said = {v.person_id for v in views.get(worry.key, [])}
+    return [
+        p
+        for p in people
+        if p.role in ADULTS and worry.visibility in visibilities(p.role) and p.id not in said
+    ]
+
+
+@bp.get("/familj/<int:family_id>/folj")
+@staff_page()
+def follow(family_id: int):
+    """Följ planen: every check-in (children's and unshared ones too), the scale over time
+    with the worker's own ratings, each commitment's status and the views on each worry."""
+    form = WorkerRatingForm(formdata=None)
+    form.client_id.data = secrets.token_urlsafe(18)
+    return following_page(family_id, form)
+
+
+@bp.post("/familj/<int:family_id>/folj/skattning")
+@staff_page()
+def record_rating(family_id: int):
+    """The worker's own rating, e.g. at a network meeting: saved once, never shown to the
+    family. A wrong value shows the page again with what was typed and what to fix."""
+    form = WorkerRatingForm()
+    message, status = None, 400
+    if form.validate_on_submit():
+        plan = plans.published_plan(get_db(), family_id, visibilities("worker"))
+        try:
+            checkin_id, _created = checkins.save_worker_rating(
+                get_db(),
+                family_id=family_id,
+                worker_id=g.worker.id,
+                client_id=form.client_id.data,
+                rating=int(form.rating.data),
+                words=(form.words.data or "").strip(),
+                rated_on=form.rated_on.data,
+                today=local_today(),
+                version_id=plan.version_id if plan else None,
+            )
+        except checkins.CheckinConflict:
+            # Keep what the worker chose, under a new id, so saving again works.
+            form.client_id.data = secrets.token_urlsafe(18)
+            message = _(
+                "This rating was already saved with other values. "
+                "Look at your answers and press save again."
+            )
+            status = 409
+        else:
+            return redirect(
+                url_for(".follow", family_id=family_id, sparad=checkin_id, _anchor="skattning"),
+                303,
+            )
+    return following_page(family_id, form, message=message, status=status)
+
+
+def following_page(
+    family_id: int, form: WorkerRatingForm, *, message: str | None = None, status: int = 200
+):
+    """The page of ``follow``, with the rating form as it is (empty, or as typed with errors).
+
+    The chart holds every rating; the person filter narrows only the list of check-ins.
+    """
+    db = get_db()
+    people = families.family_people(db, family_id)
+    chooser = PersonFilterForm(people, formdata=request.args)
+    if not chooser.validate():
+        # Someone outside this family, or not a person at all: a logged 404, as for any other
+        # family's data, so a probe for other families' people is seen in the log review.
+        deny(family_id, as_staff=True)
+    plan = plans.published_plan(db, family_id, visibilities("worker"))
+    every = checkins.following_checkins(db, family_id)
+    rated = [c for c in every if c.rating is not None]
+    meetings = plan.meeting_days() if plan else []
+    meeting_days = set(meetings)
+    chart = scale_chart(
+        [(who(c), c.at, c.rating) for c in reversed(rated)],  # oldest first: legend order
+        meetings,
+    )
+    worries = plan.of_kind(*plans.KINDS["worries"]) if plan else []
+    views = plans.worry_views(db, family_id)
+    by_person: dict[int, list[plans.Commitment]] = {}
+    for commitment in plan.commitments if plan else []:
+        by_person.setdefault(commitment.person_id, []).append(commitment)
+    saved = request.args.get("sparad", type=int)
+    return render_template(
+        "worker/following/follow.html",
+        family=families.get_family(db, family_id),
+        plan=plan,
+        published=datetime.fromisoformat(plan.published_at) if plan else None,
+        chart=chart,
+        rated=rated,
+        meetings=meetings,
+        at_meeting={c.id for c in rated if local_day(c.at) in meeting_days},
+        chooser=chooser,
+        shown=[c for c in every if chooser.person_id is None or c.person_id == chooser.person_id],
+        rule_texts=checkins.rule_texts(db, family_id),
+        commitments=list(by_person.values()),
+        responses=checkins.commitment_responses(db, family_id),
+        worries=worries,
+        views=views,
+        not_yet={item.key: not_said_yet(item, people, views) for item in worries},
+        form=form,
+        message=message,
+        saved=saved if any(c.id == saved and c.by_worker for c in every) else None,
+        today=local_today(),
+        oldest=local_today() - OLDEST_RATING,
+        who=who,
+    ), status
+
+
+@bp.get("/familj/<int:family_id>/utskrift")
+@staff_page()
+def print_plan(family_id: int):
+    """The latest published plan as one audience sees it, for a meeting or a family without
+    a phone. Only what that audience may see; worker-only items never. Printed with the
+    browser's own print (CSS @media print), so nothing is added to the page to make a file."""
+    form = PrintForm(formdata=request.args)
+    if not form.validate():
+        abort(400)
+    db = get_db()
+    plan = plans.published_plan(db, family_id, visibilities(form.role))
+    adults = form.role in ADULTS
+    return render_template(
+        "worker/following/print.html",
+        family=families.get_family(db, family_id),
+        plan=plan,
+        published=datetime.fromisoformat(plan.published_at) if plan else None,
+        people=families.family_people(db, family_id),
+        # A child's printout leaves out what the adults think of the worries, as the child's
+        # own pages do; the adults' printouts show it, as their plan page does.
+        views=plans.worry_views(db, family_id) if adults else {},
+        adults=adults,
+        form=form,
+        today=local_today(),
+    )

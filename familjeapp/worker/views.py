@@ -347,3 +347,18 @@ def handle_signal(family_id: int, signal_id: int):
     if not staff.handle_signal(get_db(), signal_id, worker_id=g.worker.id, family_id=family_id):
         abort(404)
     return redirect(safe_next(request.form.get("next")) or url_for(".dashboard"), 303)
+
+
+@bp.post("/familj/<int:family_id>/avsluta")
+@staff_page()
+def close_case(family_id: int):
+    """Close the family's case. Nothing is deleted: closing starts the retention period, after
+    which an administrator deletes the case (SECURITY.md, "Data lifecycle")."""
+    ConfirmForm().validate_on_submit() or abort(400)
+    if families.close_case(get_db(), family_id):
+        audit.record(
+            get_db(), "close_case", actor_type="worker", actor_id=g.worker.id,
+            role=staff_role(g.worker), object_type="family", object_id=family_id,
+            family_id=family_id,
+        )  # fmt: skip
+    return redirect(url_for(".family", family_id=family_id), 303)

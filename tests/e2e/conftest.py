@@ -6,6 +6,8 @@ or a 320 px phone) and, when it opens invite links (each works once), a fresh de
 
 import json
 import os
+import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -17,9 +19,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import BrowserContext, Page, Route
+from playwright.sync_api import BrowserContext, Page, Route, expect
 
 # Where "Lämna snabbt" leads in the tests. The network is closed, so every context answers it.
 NEUTRAL_URL = "https://neutral.example/"
@@ -63,9 +66,15 @@ def server_env(tmp_path_factory) -> dict:
     return env
 
 
-def _run(env: dict, *args: str) -> str:
+def _run(env: dict, *args: str, stdin: str | None = None) -> str:
     done = subprocess.run(
-        [*_command(), *args], env=env, capture_output=True, text=True, timeout=60, check=False
+        [*_command(), *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     if done.returncode != 0:
         pytest.fail(f"familjeapp {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
@@ -127,7 +136,7 @@ def new_family(live_server: str, server_env: dict) -> Callable[[], "Family"]:
 
 
 class Family(dict):
-    """What `familjeapp demo --json` printed, with two look-ups."""
+    """What `familjeapp demo --json` printed, with look-ups by name, kind and visibility."""
 
     def person(self, name: str) -> dict:
         return next(p for p in self["people"] if p["name"] == name)
@@ -199,6 +208,12 @@ def phone(make_context) -> BrowserContext:
 
 
 @pytest.fixture
+def context(make_context) -> BrowserContext:
+    """pytest-playwright's own `context` (and so `page`) is a Pixel 7 with the neutral site too."""
+    return make_context("Pixel 7")
+
+
+@pytest.fixture
 def narrow(make_context) -> BrowserContext:
     """The narrowest phone WCAG 1.4.10 asks for: 320 CSS px wide."""
     return make_context(
@@ -235,7 +250,105 @@ def sign_in(page: Page, someone: dict, code: str = CODE) -> str:
     return urlsplit(page.url).path
 
 
+# --- The social worker's side -----------------------------------------------------------------
+# Workers sit at a desktop. They sign in with a password and then a 6-digit code from an
+# authenticator app (TOTP); the server takes each code once per worker (replay protection).
+
+DESKTOP = {"width": 1280, "height": 800}
+STAFF_SIGN_IN_PATH = "/personal/logga-in"
+
+
+@pytest.fixture
+def desktop(make_context) -> BrowserContext:
+    """A social worker's desktop browser, 1280 x 800."""
+    return make_context(None, viewport=DESKTOP, screen=DESKTOP)
+
+
+# The last time step each secret was used for in this run: the server refuses a code whose step
+# it has already seen for that worker, so a second sign-in waits for the app's next code.
+_used_steps: dict[str, int] = {}
+
+
+def one_time_code(secret: str) -> str:
+    """What the authenticator app shows now; waits for the next code if this one was used."""
+    totp = pyotp.TOTP(secret)
+    moment = time.time()
+    step = int(moment // totp.interval)
+    if _used_steps.get(secret, -1) >= step:
+        time.sleep((step + 1) * totp.interval - moment + 0.1)
+        moment = time.time()
+        step = int(moment // totp.interval)
+    _used_steps[secret] = step
+    return totp.at(moment)
+
+
+def staff_sign_in(page: Page, worker: dict, *, check: Callable[[Page], None] | None = None) -> None:
+    """E-mail and password, then the code from the app; lands signed in (the dashboard).
+
+    A worker without an authenticator app yet (a new account) connects one first: the secret is
+    read from the page, as a person would type it into the app, and kept in ``worker``.
+    ``check`` runs on the sign-in page and on the code page (e.g. assert_accessible).
+    """
+    page.goto(worker.get("login_path") or STAFF_SIGN_IN_PATH)
+    if check:
+        check(page)
+    page.get_by_label("E-post").fill(worker["email"])
+    page.get_by_label("Lösenord").fill(worker["password"])
+    page.get_by_role("button", name="Fortsätt").click()
+    page.wait_for_url(re.compile(r"/personal/(engangskod|tvastegsverifiering)$"))
+    if page.url.endswith("/tvastegsverifiering"):
+        worker["totp_secret"] = page.locator("code.secret").inner_text().strip()
+        button = "Koppla och logga in"
+    else:
+        button = "Logga in"
+    if check:
+        check(page)
+    page.get_by_label("Kod från autentiseringsappen").fill(one_time_code(worker["totp_secret"]))
+    page.get_by_role("button", name=button, exact=True).click()
+    expect(page.get_by_role("button", name="Logga ut")).to_be_visible()
+
+
+@pytest.fixture
+def new_admin(live_server: str, server_env: dict) -> Callable[[], dict]:
+    """Make an administrator account in the running server's database, as an operator would
+    (`familjeapp create-team`, `familjeapp create-worker --admin`). It has no authenticator app
+    yet: staff_sign_in connects one at the first sign-in."""
+
+    def make() -> dict:
+        suffix = secrets.token_hex(3)
+        team = _run(server_env, "create-team", f"Administration {suffix}").strip()
+        worker = {
+            "email": f"admin.{suffix}@e2e.familjeapp.se",
+            "password": secrets.token_urlsafe(16),
+            "name": "Alva Admin",
+            "team_id": int(team),
+            "totp_secret": None,
+            "login_path": STAFF_SIGN_IN_PATH,
+        }
+        _run(
+            server_env,
+            "create-worker",
+            "--email", worker["email"],
+            "--name", worker["name"],
+            "--team", team,
+            "--admin",
+            "--password-stdin",
+            stdin=worker["password"] + "\n",
+        )  # fmt: skip
+        return worker
+
+    return make
+
+
+@pytest.fixture(name="staff_sign_in")
+def staff_sign_in_fixture():
+    """staff_sign_in(page, worker, check=None): password, then the code from the app."""
+    return staff_sign_in
+
+
 # --- Checks ----------------------------------------------------------------------------------
+# Both run JavaScript in the page: do not use them in a context with java_script_enabled=False
+# (page.evaluate then waits for ever).
 
 _axe = Axe()
 
@@ -257,28 +370,45 @@ def assert_accessible(page: Page) -> None:
 
 
 def assert_no_horizontal_scroll(page: Page) -> None:
-    """WCAG 1.4.10 Reflow: nothing makes the page scroll sideways."""
+    """WCAG 1.4.10 Reflow: nothing makes the page scroll sideways.
+
+    Measured against the layout viewport (`documentElement.clientWidth`) as well as
+    `window.innerWidth`: on an emulated phone (is_mobile) Chromium zooms out to fit content that
+    is too wide, so `innerWidth` grows with the overflow and alone would never catch it.
+    """
     widths = page.evaluate(
-        "() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
+        """() => ({scroll: document.documentElement.scrollWidth,
+                   client: document.documentElement.clientWidth,
+                   inner: window.innerWidth})"""
     )
-    if widths["scroll"] > widths["inner"]:
+    room = min(widths["client"], widths["inner"])
+    if widths["scroll"] > room:
         wide = page.evaluate(
-            """() => {
-                const w = window.innerWidth;
-                return [...document.querySelectorAll('body *')]
-                  .filter(e => e.getBoundingClientRect().right > w + 0.5)
-                  .slice(0, 10)
-                  .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
-                    + (e.className && typeof e.className === 'string'
-                       ? '.' + e.className.trim().split(/\\s+/).join('.') : '')
-                    + ' right=' + Math.round(e.getBoundingClientRect().right));
-            }"""
+            """room => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > room + 0.5)
+                .filter(e => ![...e.children]
+                  .some(c => c.getBoundingClientRect().right > room + 0.5))
+                .slice(0, 8)
+                .map(e => (e.closest('[id]') && e.closest('[id]') !== e
+                           ? '#' + e.closest('[id]').id + ' ' : '')
+                  + e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                  + (typeof e.className === 'string' && e.className.trim()
+                     ? '.' + e.className.trim().split(/\\s+/).join('.') : '')
+                  + ' (right edge ' + Math.round(e.getBoundingClientRect().right) + ' px): '
+                  + JSON.stringify((e.innerText || '').trim().slice(0, 40)))""",
+            room,
         )
         pytest.fail(
-            f"{page.url} scrolls sideways: scrollWidth {widths['scroll']} > innerWidth "
-            f"{widths['inner']}; too wide: {wide}",
+            f"{page.url} scrolls sideways: {widths['scroll']} px of content in a "
+            f"{room} px wide viewport. Widest parts:\n  " + "\n  ".join(wide),
             pytrace=False,
         )
+
+
+@pytest.fixture
+def neutral_url() -> str:
+    """Where "Lämna snabbt" leads in these tests (FAMILJEAPP_QUICK_EXIT_URL)."""
+    return NEUTRAL_URL
 
 
 @pytest.fixture(name="sign_in")

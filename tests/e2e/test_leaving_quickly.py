@@ -6,45 +6,14 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-NEUTRAL_URL = "https://neutral.example/"
-
-
-def signed_in_on_the_plan(phone, new_family, sign_in):
-    family = new_family()
-    page = phone.new_page()
-    plan_path = sign_in(page, family.person("Sara"))
-    # Open the plan once more, so that Back after leaving would lead straight to it.
-    page.goto(plan_path)
-    expect(page.get_by_text(family.item("strength")["text"])).to_be_visible()
-    return family, page, plan_path
-
-
-def hold_the_neutral_site(page) -> list:
-    """Keep the neutral site from answering until released, so the blanked page can be seen."""
-    held = []
-    page.route(NEUTRAL_URL + "**", lambda route: held.append(route))
-    return held
-
-
-def expect_blanked_and_gone(page, held) -> None:
-    # app.js blanks the page before the neutral site has even answered.
-    page.wait_for_function("() => document.documentElement.classList.contains('leaving')")
-    assert page.evaluate("() => getComputedStyle(document.body).visibility") == "hidden"
-    deadline = time.monotonic() + 5
-    while not held and time.monotonic() < deadline:
-        page.wait_for_timeout(50)
-    assert held, "the page did not go to the neutral site"
-    held[0].fulfill(status=200, content_type="text/html", body="<title>Väder</title><h1>Väder</h1>")
-    page.wait_for_url(NEUTRAL_URL)
-
 
 @pytest.fixture
 def ended(playwright, base_url):
     """ended(cookies, plan_path): True once the server no longer accepts the old session cookie.
 
-    The browser's own cookie is cleared when leaving; this asks with the cookie from before, so
-    it shows the server really ended the session (not only that the browser forgot it). The
-    beacon that ends it is sent as the page leaves: allow it a moment to arrive.
+    Leaving clears the browser's own cookie; this asks with a copy of the cookie from before, so
+    it shows that the server ended the session, not only that the browser forgot it. The beacon
+    that ends it is sent as the page leaves: allow it a moment to arrive.
     """
     contexts = []
 
@@ -67,44 +36,93 @@ def ended(playwright, base_url):
         api.dispose()
 
 
+def signed_in_on_the_plan(phone, family, sign_in, ended):
+    page = phone.new_page()
+    plan_path = sign_in(page, family.person("Sara"))
+    # Open the plan once more, so that Back after leaving would lead straight to it.
+    page.goto(plan_path)
+    expect(page.get_by_text(family.item("strength")["text"])).to_be_visible()
+    cookies = phone.cookies()
+    assert not ended(cookies, plan_path, wait_s=0), "a copy of the session cookie opens nothing"
+    return page, plan_path, cookies
+
+
+def leave_by(page, how: str) -> None:
+    if how == "button":
+        page.get_by_role("button", name="Lämna snabbt").click()
+    else:
+        for _ in range(3):
+            page.keyboard.press("Shift")
+
+
 def expect_nothing_personal_after(page, family, plan_path, base_url) -> None:
+    """Back, then the plan's address again: the start page, never the plan."""
     texts = family.texts("everyone", "adults", "parents")
     page.go_back()
+    assert urlsplit(page.url).path != plan_path, f"Back shows the plan again: {page.url}"
     shown = page.content()
     for text in texts:
         assert text not in shown, f"Back shows the plan: {text!r}"
     page.goto(plan_path)
-    assert page.url.rstrip("/") == base_url.rstrip("/"), page.url
+    assert page.url.rstrip("/") == base_url.rstrip("/"), f"not sent to the start page: {page.url}"
     shown = page.content()
     for text in texts:
         assert text not in shown, f"the plan is still open: {text!r}"
 
 
 def test_quick_exit_button_leaves_blanks_and_ends_the_session(
-    phone, new_family, sign_in, ended, base_url
+    phone, new_family, sign_in, ended, base_url, neutral_url
 ):
-    family, page, plan_path = signed_in_on_the_plan(phone, new_family, sign_in)
-    cookies = phone.cookies()
-    assert cookies, "no session cookie after signing in"
+    """(That the page is blanked is shown by test_leaving_blanks_the_page_at_once below.)"""
+    family = new_family()
+    page, plan_path, cookies = signed_in_on_the_plan(phone, family, sign_in, ended)
 
     leave = page.get_by_role("button", name="Lämna snabbt")
     box = leave.bounding_box()
-    assert box["width"] >= 44 and box["height"] >= 44, box
+    assert box["width"] >= 44 and box["height"] >= 44, f"Lämna snabbt is too small: {box}"
 
-    held = hold_the_neutral_site(page)
-    leave.click()
-    expect_blanked_and_gone(page, held)
+    leave_by(page, "button")
+    page.wait_for_url(neutral_url)
     assert ended(cookies, plan_path), "the server still accepts the session after Lämna snabbt"
     expect_nothing_personal_after(page, family, plan_path, base_url)
 
 
-def test_three_shift_presses_leave_quickly(phone, new_family, sign_in, ended, base_url):
-    family, page, plan_path = signed_in_on_the_plan(phone, new_family, sign_in)
-    cookies = phone.cookies()
+def test_three_shift_presses_leave_quickly(
+    phone, new_family, sign_in, ended, base_url, neutral_url
+):
+    family = new_family()
+    page, plan_path, cookies = signed_in_on_the_plan(phone, family, sign_in, ended)
 
-    held = hold_the_neutral_site(page)
-    for _ in range(3):
-        page.keyboard.press("Shift")
-    expect_blanked_and_gone(page, held)
+    leave_by(page, "shift")
+    page.wait_for_url(neutral_url)
     assert ended(cookies, plan_path), "the server still accepts the session after Shift × 3"
     expect_nothing_personal_after(page, family, plan_path, base_url)
+
+
+@pytest.mark.parametrize("how", ["button", "shift"])
+def test_leaving_blanks_the_page_at_once(how, phone, new_family, sign_in, ended, neutral_url):
+    """Before the neutral site has even answered, nothing of the plan is on the screen.
+
+    Here the neutral site answers 204 No Content, so the browser stays on the page it was
+    leaving and the test can look at it. (A page on its way out cannot be inspected reliably.)
+    """
+    family = new_family()
+    page, plan_path, cookies = signed_in_on_the_plan(phone, family, sign_in, ended)
+    asked = []
+
+    def stay_here(route):
+        asked.append(route.request)
+        route.fulfill(status=204)
+
+    page.route(neutral_url + "**", stay_here)
+    leave_by(page, how)
+    deadline = time.monotonic() + 5
+    while not asked and time.monotonic() < deadline:
+        page.wait_for_timeout(20)
+    assert asked, "the page did not go to the neutral site"
+    assert asked[0].is_navigation_request() and asked[0].frame == page.main_frame
+
+    assert page.evaluate("() => getComputedStyle(document.body).visibility") == "hidden"
+    for text in family.texts("everyone", "adults", "parents"):
+        expect(page.get_by_text(text)).to_be_hidden()
+    assert ended(cookies, plan_path), "the server still accepts the session after leaving"

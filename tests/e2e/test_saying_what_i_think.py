@@ -60,6 +60,7 @@ def test_parent_marks_a_view_on_a_worry_with_htmx(
     card = johans_phone.locator(f"#oro-{danger['id']}")
     saras = card.get_by_role("listitem").filter(has=johans_phone.get_by_text("Sara", exact=True))
     expect(saras).to_have_count(1)
+    expect(saras).to_contain_text("håller delvis med")
     expect(saras.locator("q")).to_have_text(WORDS)
     expect(card.get_by_text("Du", exact=True)).to_have_count(0)
 
@@ -73,8 +74,10 @@ def test_parent_marks_a_view_without_javascript(make_context, new_family, sign_i
     card = page.locator(f"#oro-{danger['id']}")
     say_partly(card)
 
-    # A plain POST, then back on the plan at the same worry.
-    page.wait_for_url(re.compile(re.escape(plan_path) + rf"(#oro-{danger['id']})?$"))
-    card = page.locator(f"#oro-{danger['id']}")
+    # A plain POST, then back on the plan at the same worry, with a thank-you.
+    key = danger["id"]
+    page.wait_for_url(re.compile(re.escape(plan_path) + rf"\?sparat={key}(#oro-{key})?$"))
+    card = page.locator(f"#oro-{key}")
+    expect(card.get_by_role("status")).to_have_text("Tack! Nu kan de andra se vad du tycker.")
     expect_my_view(card)
     expect(card.get_by_label("Delvis", exact=True)).to_be_checked()

@@ -8,7 +8,7 @@
     document.documentElement.classList.add("leaving");
     var form = exit.querySelector("form");
     try {
-      navigator.sendBeacon(form.action, new FormData(form));
+      navigator.sendBeacon(form.action + "?via=beacon", new FormData(form));
     } catch (e) { /* the redirect below is what matters */ }
     if (window.caches && caches.keys) {
       caches.keys().then(function (names) { names.forEach(function (n) { caches.delete(n); }); });
@@ -68,6 +68,16 @@
     });
     start();
   }
+
+  /* After htmx swaps a part of the page, move focus to what it says (a thank-you or the first
+     error), so keyboard and screen reader users hear the result where they are. */
+  document.addEventListener("htmx:afterSettle", function () {
+    var target = document.querySelector("[data-focus-after-swap]");
+    if (target) {
+      target.removeAttribute("data-focus-after-swap");
+      target.focus();
+    }
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     setUpQuickExit();
