@@ -38,7 +38,9 @@ def demo_command(as_json: bool, base_url: str) -> None:
         sees = "ser familjen" if worker["sees_family"] else "annat team"
         click.echo(f"  {worker['email']}  lösenord: {worker['password']}  ({sees})")
         click.echo(f"    engångskod: lägg in nyckeln {worker['totp_secret']} i en app för")
-        click.echo("    engångskoder, eller skriv ut koden med: familjeapp totp-code E-POST")
+        click.echo(
+            f"    engångskoder, eller skriv ut den: {sys.argv[0]} totp-code {worker['email']}"
+        )
 
 
 @click.command("serve")

@@ -73,6 +73,8 @@ class PersonForm(FlaskForm):
             Regexp(r"^[a-z0-9-]{1,80}$", message=_l("Choose a picture from the library.")),
         ],
     )
+    # Only for finding a picture; never saved.
+    q = StringField(_l("Find a picture: write a Swedish word"))
     photo = FileField(_l("Or a photo (JPEG, PNG or WebP)"))
 
     def validate_picture(self, field):

@@ -28,6 +28,7 @@ from ..auth.forms import ConfirmForm
 from ..auth.views import CLEAR_SITE_DATA, safe_next
 from ..db import get_db
 from ..photos import PhotoRejected, clean_photo
+from ..pictures import load_library
 from ..store import audit, families, invites, now, parse_timestamp, staff, timestamp
 from ..store import photos as photo_store
 from ..store import sessions as sessions_store
@@ -36,6 +37,8 @@ from .forms import FamilyForm, InviteForm, OneTimeCodeForm, PersonForm, SignInFo
 
 bp = Blueprint("worker", __name__, url_prefix="/personal")
 
+# How many pictures a search shows at once.
+PICTURES_SHOWN = 24
 # The password step is good for this long while the worker finds the authenticator app.
 PENDING_FOR = timedelta(minutes=5)
 
@@ -256,7 +259,10 @@ def add_person(family_id: int):
     before it is stored.
     """
     form = PersonForm()
-    if form.validate_on_submit():
+    pictures = []
+    if request.method == "POST" and request.form.get("action") == "search":
+        pictures = load_library().search(form.q.data or "", limit=PICTURES_SHOWN)
+    elif form.validate_on_submit():
         db = get_db()
         photo_id = None
         upload = form.photo.data
@@ -280,8 +286,15 @@ def add_person(family_id: int):
             )
             return redirect(url_for(".family", family_id=family_id), 303)
     status = 400 if form.errors else 200
+    library = load_library()
+    chosen = library.get(form.picture.data) if form.picture.data else None
     return render_template(
-        "worker/add_person.html", form=form, family=families.get_family(get_db(), family_id)
+        "worker/add_person.html",
+        form=form,
+        family=families.get_family(get_db(), family_id),
+        pictures=pictures,
+        chosen=chosen,
+        query=form.q.data or "",
     ), status
 
 
