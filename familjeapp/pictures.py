@@ -140,7 +140,7 @@ class PictureLibrary:
         for text, ids in (family_words or {}).items():
             for picture_id in ids:
                 if picture_id not in self._by_id:
-                    log.warning("family word %r points to unknown picture %r", text, picture_id)
+                    log.warning("the family word list points to unknown picture %r", picture_id)
                     continue
                 for word in words_of(text):
                     self._add(word, picture_id, _OWN_OR_LABEL)

@@ -28,11 +28,10 @@ from .editor_forms import (
     PlainLanguageForm,
     ScaleForm,
 )
-from .views import bp
+from .views import PICTURES_SHOWN, bp
 
 EDITABLE_SECTIONS = ("working", "worries", "needs", "rules")
 EVERYTHING = visibilities("worker")
-PICTURES_SHOWN = 24
 
 
 def family_or_404(family_id: int) -> families.Family:

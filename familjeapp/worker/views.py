@@ -58,6 +58,13 @@ def wait_message(seconds: int) -> str:
     )
 
 
+def refused(check: staff.SignInCheck, message: str) -> tuple[int, str]:
+    """The answer to a failed step: wait (429) after too many tries, else try again (400)."""
+    if check.wait_seconds:
+        return 429, wait_message(check.wait_seconds)
+    return 400, message
+
+
 def pending_worker() -> int | None:
     """The worker who gave the right password a moment ago, waiting for the second step."""
     pending = session.get("staff_pending")
@@ -84,12 +91,7 @@ def sign_in():
             step = ".one_time_code" if worker.has_totp else ".enrol"
             return redirect(url_for(step), 303)
         log_staff("staff_sign_in_failed", None, outcome="denied")
-        status = 429 if check.wait_seconds else 400
-        message = (
-            wait_message(check.wait_seconds)
-            if check.wait_seconds
-            else _("The e-mail or the password is wrong.")
-        )
+        status, message = refused(check, _("The e-mail or the password is wrong."))
     elif form.errors:
         status = 400
     return render_template("worker/sign_in.html", form=form, message=message), status
@@ -119,11 +121,8 @@ def one_time_code():
         if check.worker_id is not None:
             return finish_sign_in(worker_id)
         log_staff("staff_totp_failed", worker_id, outcome="denied")
-        status = 429 if check.wait_seconds else 400
-        message = (
-            wait_message(check.wait_seconds)
-            if check.wait_seconds
-            else _("That code did not work. Wait for a new code in the app and try again.")
+        status, message = refused(
+            check, _("That code did not work. Wait for a new code in the app and try again.")
         )
     elif form.errors:
         status = 400
@@ -158,11 +157,8 @@ def enrol():
             session.pop("staff_enrol_secret", None)
             log_staff("staff_totp_enrolled", worker_id, role=staff_role(worker))
             return finish_sign_in(worker_id)
-        status = 429 if check.wait_seconds else 400
-        message = (
-            wait_message(check.wait_seconds)
-            if check.wait_seconds
-            else _("That code did not work. Check that the app shows familjeapp and try again.")
+        status, message = refused(
+            check, _("That code did not work. Check that the app shows familjeapp and try again.")
         )
     elif form.errors:
         status = 400
