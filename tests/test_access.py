@@ -309,3 +309,17 @@ def test_every_staff_read_of_a_family_is_audited_without_content(clients, demo, 
     rows = audit.rows(db, family_id=demo["family_id"], action="read")
     assert [(r["actor_type"], r["object_type"]) for r in rows] == [("worker", "worker.family")]
     assert "Sara" not in str(rows) and "Lind" not in str(rows)
+
+
+def test_every_staff_read_of_every_family_page_leaves_one_audit_row(clients, demo, db):
+    family_reads = [
+        case for case, expected in MATRIX.items() if expected is TEAM_PAGE and "POST" not in case
+    ]
+    assert len(family_reads) > 10
+    for case in family_reads:
+        url = url_for_case(case, demo, db)
+        before = len(audit.rows(db, family_id=demo["family_id"], action="read"))
+        assert clients["worker"].get(url).status_code == 200, case
+        rows = audit.rows(db, family_id=demo["family_id"], action="read")
+        assert len(rows) == before + 1, case
+        assert rows[-1]["object_type"] == case.split(" ")[0] and rows[-1]["actor_type"] == "worker"
