@@ -9,7 +9,7 @@ import pyotp
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from .db import connect, init_db_command, migrate
+from .db import backup_command, connect, init_db_command, migrate, restore_command
 from .demo import add_demo_family
 from .store import accounts, audit, families, retention
 
@@ -181,6 +181,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(serve_command)
     app.cli.add_command(totp_code_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(create_team_command)
     app.cli.add_command(create_worker_command)
     app.cli.add_command(delete_closed_cases_command)

@@ -8,7 +8,7 @@ queue on the busy timeout instead of failing with "database is locked".
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import click
@@ -322,6 +322,18 @@ def m003_indexes_for_lookups_and_deletion(db: Database) -> None:
     )
 
 
+def copy_database(source: str | Path, target: str | Path) -> str:
+    """Copy a database with SQLite's online backup API; return the copy's integrity check.
+
+    Safe while the app writes to the source: the copy is one consistent moment, which a plain
+    file copy of a live WAL database is not.
+    """
+    with closing(sqlite3.connect(str(source), timeout=BUSY_TIMEOUT_MS / 1000)) as src:
+        with closing(sqlite3.connect(str(target))) as dst:
+            src.backup(dst)
+            return dst.execute("PRAGMA integrity_check").fetchone()[0]
+
+
 def init_app(app: Flask) -> None:
     app.teardown_appcontext(close_db)
 
@@ -337,3 +349,40 @@ def init_db_command() -> None:
     click.echo(
         f"Database {path}: " + (f"applied {', '.join(applied)}" if applied else "up to date")
     )
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(target: Path) -> None:
+    """Copy the live database to TARGET (a new file), while the app keeps running."""
+    if target.exists():
+        raise click.ClickException(f"{target} finns redan. Välj ett nytt filnamn.")
+    result = copy_database(current_app.config["DATABASE"], target)
+    if result != "ok":
+        raise click.ClickException(f"Kopian är inte hel: {result}")
+    target.chmod(0o600)
+    click.echo(f"Kopia sparad i {target} (integrity_check: ok)")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace the database without asking.")
+@with_appcontext
+def restore_command(source: Path, yes: bool) -> None:
+    """Replace the database with a backup. Stop the server first."""
+    try:
+        with closing(sqlite3.connect(str(source))) as backup:
+            result = backup.execute("PRAGMA integrity_check").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        result = str(error)
+    if result != "ok":
+        raise click.ClickException(f"Kopian är inte hel: {result}")
+    target = current_app.config["DATABASE"]
+    if not yes:
+        click.confirm(f"Ersätta {target} med {source}? Stoppa servern först.", abort=True)
+    copy_database(source, target)
+    db = connect(target)
+    migrate(db)
+    db.close()
+    click.echo(f"Databasen {target} är återställd från {source}")
