@@ -45,8 +45,9 @@ def other_demo(db):
     return add_demo_family(db)
 
 
-def csrf_token(response) -> str:
-    match = CSRF.search(response.get_data(as_text=True))
+def csrf_token(page) -> str:
+    """The CSRF token of the first form on a page (a response, or its text)."""
+    match = CSRF.search(page if isinstance(page, str) else page.get_data(as_text=True))
     assert match, "the page has no form with a CSRF token"
     return match.group(1)
 
@@ -88,3 +89,21 @@ def sign_in_worker(client, worker: dict) -> None:
               "code": pyotp.TOTP(worker["totp_secret"]).now()},
     )  # fmt: skip
     assert second.status_code == 303, second.status_code
+
+
+def signed_in(app, demo: dict, name: str):
+    """A browser of a family member who has opened their invite and chosen a code."""
+    client = app.test_client()
+    client.plan_url = sign_in(client, person(demo, name)["invite_path"])
+    client.family = demo["family_id"]
+    return client
+
+
+@pytest.fixture
+def parent(app, demo):
+    return signed_in(app, demo, "Sara")
+
+
+@pytest.fixture
+def grandmother(app, demo):
+    return signed_in(app, demo, "Farmor Britt")

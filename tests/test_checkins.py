@@ -7,19 +7,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import csrf_token, person, sign_in
+from conftest import csrf_token, person, signed_in
 
 from familjeapp.db import connect
 from familjeapp.store import checkins
 
 HOSTILE = json.loads((Path(__file__).parent / "data" / "blns.json").read_text())
-
-
-def signed_in(app, demo, name):
-    client = app.test_client()
-    client.plan_url = sign_in(client, person(demo, name)["invite_path"])
-    client.family = demo["family_id"]
-    return client
 
 
 @pytest.fixture
@@ -46,11 +39,7 @@ def open_form(client) -> dict:
     page = client.get(checkin_url(client)).get_data(as_text=True)
     client_id = re.search(r'name="client_id" type="hidden" value="([^"]+)"', page).group(1)
     rules = sorted(set(re.findall(r'name="(rule_[0-9a-f]+)"', page)))
-    return {"csrf_token": csrf_token_from(page), "client_id": client_id, "rules": rules}
-
-
-def csrf_token_from(page: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    return {"csrf_token": csrf_token(page), "client_id": client_id, "rules": rules}
 
 
 def post(client, form, **answers):

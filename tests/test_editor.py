@@ -4,7 +4,7 @@ new version; the family then sees what changed, each person only what they may r
 import re
 
 import pytest
-from conftest import csrf_token, person, sign_in, sign_in_worker
+from conftest import csrf_token, person, sign_in_worker
 
 from familjeapp.store import audit, families, plans
 
@@ -19,20 +19,6 @@ PLAIN = "Johan dricker inte alkohol när Elsa är hemma."  # LIX 33: fine for ad
 def worker(app, demo):
     client = app.test_client()
     sign_in_worker(client, demo["workers"][0])
-    return client
-
-
-@pytest.fixture
-def parent(app, demo):
-    client = app.test_client()
-    client.plan_url = sign_in(client, person(demo, "Sara")["invite_path"])
-    return client
-
-
-@pytest.fixture
-def grandmother(app, demo):
-    client = app.test_client()
-    client.plan_url = sign_in(client, person(demo, "Farmor Britt")["invite_path"])
     return client
 
 

@@ -17,20 +17,6 @@ def items(demo, visibility=None, kind=None):
     ]
 
 
-@pytest.fixture
-def parent(app, demo):
-    client = app.test_client()
-    client.plan_url = sign_in(client, person(demo, "Sara")["invite_path"])
-    return client
-
-
-@pytest.fixture
-def grandmother(app, demo):
-    client = app.test_client()
-    client.plan_url = sign_in(client, person(demo, "Farmor Britt")["invite_path"])
-    return client
-
-
 def test_parent_reads_every_part_strengths_first(parent):
     page = parent.get(parent.plan_url).get_data(as_text=True)
     order = ["working", "worries", "needs", "rules", "network", "scale", "timeframe"]

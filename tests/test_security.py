@@ -12,13 +12,6 @@ from familjeapp.store import audit
 TEMPLATES = Path(__file__).parent.parent / "familjeapp" / "templates"
 
 
-@pytest.fixture
-def parent(app, demo):
-    client = app.test_client()
-    client.plan_url = sign_in(client, person(demo, "Sara")["invite_path"])
-    return client
-
-
 def test_pages_forbid_inline_script_and_style(client):
     policy = client.get("/").headers["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))

@@ -199,9 +199,5 @@ def test_worker_signs_out_a_lost_phone(app, worker, demo, db):
     action = re.search(
         rf'action="(/personal/familj/{family}/personer/{britt["id"]}/enheter/\d+/stang)"', page
     ).group(1)
-    assert worker.post(action, data={"csrf_token": csrf_token_from(page)}).status_code == 303
+    assert worker.post(action, data={"csrf_token": csrf_token(page)}).status_code == 303
     assert phone.get(plan).status_code == 302
-
-
-def csrf_token_from(page: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
