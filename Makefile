@@ -17,9 +17,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-browser:  ## Install Debian's Chromium for the browser tests when no browser is there
+browser:  ## Install Debian's Chromium, and nginx as the TLS proxy, for the browser tests when missing
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "$$CHROMIUM_PATH" ] || \
 	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx-light openssl)
 
 run: setup  ## Set up, add a demo family, and serve the app (waitress) on HOST:PORT
 	$(VENV)/bin/familjeapp init-db

@@ -5,15 +5,15 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, db
+from . import clock, config, db
+from .urls import IdConverter
 
 csrf = CSRFProtect()
 babel = Babel()
@@ -53,7 +53,10 @@ def secret_key(instance_path: Path) -> str:
 
 
 def select_locale() -> str:
-    """The person's chosen language, else the one chosen on this browser, else Swedish."""
+    """The person's chosen language, else the one chosen on this browser, else Swedish (also on
+    the command line, which answers in the app's default language)."""
+    if not has_request_context():
+        return "sv"
     person = g.get("person")
     if person is not None and person.language in config.LANGUAGES:
         return person.language
@@ -91,21 +94,23 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         # The token lives as long as the server-side session; an expired token must never
-        # stop "Lämna snabbt" or lose what a parent typed.
+        # lose what a parent typed.
         WTF_CSRF_TIME_LIMIT=None,
+        # Flask-WTF's HTTPS check wants a Referer, which Referrer-Policy: no-referrer (kept so
+        # that invite tokens never leak) stops the browser from sending: every POST over HTTPS
+        # would fail. security.refuse_cross_site_posts checks where a POST came from instead.
+        WTF_CSRF_SSL_STRICT=False,
         BABEL_DEFAULT_LOCALE="sv",
-        BABEL_DEFAULT_TIMEZONE="Europe/Stockholm",
+        BABEL_DEFAULT_TIMEZONE=clock.SWEDEN.key,
         BABEL_TRANSLATION_DIRECTORIES=translation_directories(),
         # Photos from phones can be large; clean_photo caps them at 10 MB, forms at 500 kB.
         MAX_CONTENT_LENGTH=12 * 1024 * 1024,
     )
     app.config.update({k: v for k, v in settings.items() if k not in ("DB", "SECRET_KEY")})
     app.session_interface = SessionCookie()
-    if app.config["PROXIES"]:
-        app.wsgi_app = ProxyFix(
-            app.wsgi_app, x_for=app.config["PROXIES"], x_proto=app.config["PROXIES"]
-        )
 
+    # <id:...> in every route: only ids a row can have (urls.py).
+    app.url_map.converters["id"] = IdConverter
     db.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -120,13 +125,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
     )
 
-    from . import access, cli, errors, templating
+    from . import access, cli, errors, security, templating
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .child.views import bp as child_bp
     from .family.views import bp as family_bp
     from .worker import bp as worker_bp
 
+    app.before_request(security.refuse_cross_site_posts)
     app.before_request(access.load_signed_in)
     app.after_request(no_store)
     app.register_blueprint(auth_bp)

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import abort, current_app, g, make_response, redirect, request, session, url_for
+from werkzeug.exceptions import HTTPException
 
 from .config import idle_limit, staff_idle_limit
 from .db import get_db
@@ -69,6 +70,16 @@ def staff_role(worker) -> str:
 
 def deny(family_id: int | None = None, *, as_staff: bool = False) -> None:
     """Log a refused request and answer 404, which tells nothing of what exists."""
+    log_denied(family_id, as_staff=as_staff)
+    abort(404)
+
+
+def log_denied(family_id: int | None = None, *, as_staff: bool = False) -> None:
+    """Write a refused request to the audit log: who, which page, which family.
+
+    Without a matched route (an id no row can have, urls.py) the page is its path, which holds
+    only ids and fixed words.
+    """
     actor = g.get("worker") if as_staff else g.get("person")
     audit.record(
         get_db(),
@@ -77,11 +88,10 @@ def deny(family_id: int | None = None, *, as_staff: bool = False) -> None:
         actor_id=actor.id if actor else None,
         role=(staff_role(actor) if as_staff else actor.role) if actor else None,
         object_type="path",
-        object_id=request.endpoint,
+        object_id=request.endpoint or request.path[:200],
         family_id=family_id,
         outcome="denied",
     )
-    abort(404)
 
 
 def public(view: Callable) -> Callable:
@@ -112,7 +122,7 @@ def family_page(*roles: str, unlocked: bool = True) -> Callable:
             if unlocked:
                 if g.session.unlocked_at is None:
                     return redirect(url_for("auth.choose_code"))
-                if sessions_store.is_idle(g.session, idle=idle_limit(current_app.config)):
+                if sessions_store.needs_code(g.session, idle=idle_limit(current_app.config)):
                     return redirect(url_for("auth.enter_code", next=request.full_path))
                 sessions_store.touch(get_db(), g.session)
             return view(*args, **kwargs)
@@ -141,6 +151,20 @@ def staff_page(*, admin: bool = False) -> Callable:
                 family = families.get_family(db, family_id)
                 if family is None or family.team_id != worker.team_id:
                     deny(family_id, as_staff=True)
+            sessions_store.touch(db, g.staff_session)
+            if family_id is None:
+                return view(*args, **kwargs)
+            # Logged once the view has answered, with what came of it: a form sent back with
+            # errors changed nothing, and the log must not say that it did.
+            outcome = "error"
+            try:
+                response = make_response(view(*args, **kwargs))
+                outcome = _outcome(response.status_code)
+                return response
+            except HTTPException as error:
+                outcome = _outcome(error.code or 500)
+                raise
+            finally:
                 audit.record(
                     db,
                     "read" if request.method in ("GET", "HEAD") else "change",
@@ -150,14 +174,20 @@ def staff_page(*, admin: bool = False) -> Callable:
                     object_type=request.endpoint,
                     object_id=_object_id(kwargs),
                     family_id=family_id,
+                    outcome=outcome,
                 )
-            sessions_store.touch(db, g.staff_session)
-            return view(*args, **kwargs)
 
         checked.access = ("staff", "admin" if admin else "worker")
         return checked
 
     return decorate
+
+
+def _outcome(status: int) -> str:
+    """What a staff request on a family's data came to, for the audit log."""
+    if status < 400:
+        return "ok"
+    return "not_done" if status < 500 else "error"
 
 
 def _object_id(kwargs: dict) -> str | None:

@@ -5,7 +5,9 @@ beside a table of the same values for screen readers and for anyone who prefers 
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+
+from . import clock
 
 # Drawn about as wide as a phone is, so its text stays readable at 320 px.
 WIDTH, HEIGHT = 360, 220
@@ -76,10 +78,8 @@ def scale_chart(ratings: list[tuple[str, datetime, int]], meetings: list[date]) 
             Line(name, COLOURS[index % len(COLOURS)], MARKERS[index % len(MARKERS)], points)
         )
     meeting_marks = [(x_of(moment), d) for moment, d in meeting_times]
-    x_ticks = [
-        (x_of(first + span * i / 2), datetime.fromtimestamp(first + span * i / 2).date())
-        for i in range(3)
-    ]
+    ticks = [first + span * i / 2 for i in range(3)]
+    x_ticks = [(x_of(t), clock.local_date(datetime.fromtimestamp(t, UTC))) for t in ticks]
     return Chart(
         WIDTH,
         HEIGHT,
@@ -92,4 +92,5 @@ def scale_chart(ratings: list[tuple[str, datetime, int]], meetings: list[date]) 
 
 
 def _midnight(day: date) -> float:
-    return datetime(day.year, day.month, day.day).timestamp()
+    """Where a day starts on the chart: midnight in Sweden, not in the server's zone."""
+    return clock.start_of_day(day).timestamp()

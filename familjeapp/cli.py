@@ -8,10 +8,14 @@ import click
 import pyotp
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
+from .cli_answers import Refused
 from .db import backup_command, connect, init_db_command, migrate, restore_command
 from .demo import add_demo_family
 from .store import accounts, audit, families, retention
+from .worker.forms import ROLE_CHOICES
 
 
 @click.command("demo")
@@ -21,26 +25,37 @@ from .store import accounts, audit, families, retention
     "--base-url", default="", help="Put this before each link, e.g. http://127.0.0.1:5000"
 )
 def demo_command(as_json: bool, base_url: str) -> None:
-    """Add one complete demo family (each run adds another, independent family)."""
+    """Add one complete demo family; every run adds another to the same demo team and staff."""
     db = connect(current_app.config["DATABASE"])
     migrate(db)
-    demo = add_demo_family(db)
+    demo = add_demo_family(db, with_admin=True)
     db.close()
     if as_json:
         click.echo(json.dumps(demo, ensure_ascii=False))
         return
-    click.echo(f"Demofamilj {demo['family_id']}: Familjen Lind")
-    click.echo("Öppna en länk på telefonen (eller i webbläsaren) för att logga in som:")
+    roles = {choice.value: str(choice.label).lower() for choice in ROLE_CHOICES}
+    click.echo(_("Demo family %(id)d: %(name)s", id=demo["family_id"], name="Familjen Lind"))
+    click.echo(_("Open a link on the phone (or in the browser) to sign in as:"))
     for person in demo["people"]:
-        click.echo(f"  {person['name']:<15} {person['role']:<8} {base_url}{person['invite_path']}")
-    click.echo(f"Socialsekreterare, logga in på {base_url}{demo['workers'][0]['login_path']}:")
-    for worker in demo["workers"]:
-        sees = "ser familjen" if worker["sees_family"] else "annat team"
-        click.echo(f"  {worker['email']}  lösenord: {worker['password']}  ({sees})")
-        click.echo(f"    engångskod: lägg in nyckeln {worker['totp_secret']} i en app för")
+        role = roles[person["role"]]
+        click.echo(f"  {person['name']:<15} {role:<9} {base_url}{person['invite_path']}")
+    click.echo(_("Social workers, sign in at %(url)s:", url=base_url + demo["admin"]["login_path"]))
+
+    def sign_in_details(account: dict, about: str) -> None:
         click.echo(
-            f"    engångskoder, eller skriv ut den: {sys.argv[0]} totp-code {worker['email']}"
+            "  " + _("%(email)s  password: %(password)s  (%(about)s)", email=account["email"],
+                     password=account["password"], about=about)
+        )  # fmt: skip
+        click.echo("    " + _("one-time code: add the key %(key)s", key=account["totp_secret"]))
+        click.echo("    " + _("to an app for one-time codes, or print the code now:"))
+        click.echo(f"    {sys.argv[0]} totp-code {account['email']}")
+
+    for worker in demo["workers"]:
+        sign_in_details(
+            worker, _("sees the family") if worker["sees_family"] else _("another team")
         )
+    click.echo(_("Administrator: the same sign-in, then Administration:"))
+    sign_in_details(demo["admin"], _("administrator"))
 
 
 @click.command("serve")
@@ -56,9 +71,28 @@ def serve_command(host: str, port: int, threads: int) -> None:
     db = connect(app.config["DATABASE"])
     migrate(db)
     db.close()
-    click.echo(f"familjeapp på http://{host}:{port}/  (databas: {app.config['DATABASE']})")
+    click.echo(
+        _("familjeapp at %(url)s  (database: %(path)s)", url=f"http://{host}:{port}/",
+          path=app.config["DATABASE"])
+    )  # fmt: skip
     sys.stdout.flush()
-    serve(app, host=host, port=port, threads=threads, ident="familjeapp")
+    serve(app, host=host, port=port, threads=threads, ident="familjeapp", **proxy_settings(app))
+
+
+def proxy_settings(app: Flask) -> dict:
+    """Behind a TLS proxy, let waitress take X-Forwarded-Proto and -For from that proxy only.
+
+    Without this waitress drops the headers: the app would think it is served over plain http
+    and send a cookie without Secure, and no HSTS. Headers from any other address are removed.
+    """
+    if not app.config["PROXIES"]:
+        return {}
+    return {
+        "trusted_proxy": app.config["TRUSTED_PROXY"],
+        "trusted_proxy_count": app.config["PROXIES"],
+        "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+        "clear_untrusted_proxy_headers": True,
+    }
 
 
 @click.command("totp-code")
@@ -73,7 +107,7 @@ def totp_code_command(email: str) -> None:
     ).fetchone()
     db.close()
     if not row or not row[0]:
-        raise click.ClickException("Det finns ingen demo-socialsekreterare med den e-posten.")
+        raise Refused(_("There is no demo social worker with that e-mail."))
     click.echo(pyotp.TOTP(row[0]).now())
 
 
@@ -89,7 +123,7 @@ def _open_db():
 def create_team_command(name: str) -> None:
     """Add a team and print its id (for create-worker --team)."""
     if not name.strip():
-        raise click.BadParameter("the name is empty", param_hint="NAME")
+        raise Refused(_("Write a name for the team."))
     db = _open_db()
     team_id = families.create_team(db, name.strip())
     audit.record(db, "team_created", actor_type="system", object_type="team", object_id=team_id)
@@ -101,10 +135,16 @@ def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        # Asked twice here rather than with click's confirmation_prompt, which answers in English.
+        password = click.prompt(_("Password"), hide_input=True)
+        if click.prompt(_("The same password again"), hide_input=True) != password:
+            raise Refused(_("The passwords are not the same."))
     if len(password) < accounts.PASSWORD_MIN_LENGTH:
-        raise click.ClickException(
-            f"The password must be at least {accounts.PASSWORD_MIN_LENGTH} characters long."
+        raise Refused(
+            _(
+                "The password must be at least %(num)d characters long.",
+                num=accounts.PASSWORD_MIN_LENGTH,
+            )
         )
     return password
 
@@ -125,13 +165,13 @@ def create_worker_command(
     """Add a staff account. The password is asked for, never given on the command line, where
     the shell history and the process list would keep it."""
     if not re.match(accounts.EMAIL_PATTERN, email.strip()):
-        raise click.BadParameter("not an e-mail address", param_hint="--email")
+        raise Refused(_("%(email)s is not an e-mail address.", email=email.strip()))
     if not name.strip():
-        raise click.BadParameter("the name is empty", param_hint="--name")
+        raise Refused(_("Write the person's name."))
     db = _open_db()
     try:
         if not accounts.team_exists(db, team_id):
-            raise click.ClickException(f"There is no team {team_id}. See create-team.")
+            raise Refused(_("There is no team %(id)d. Add one with create-team.", id=team_id))
         password = _read_password(password_stdin)
         try:
             worker_id = accounts.add_worker(
@@ -139,18 +179,23 @@ def create_worker_command(
                 phone=phone.strip(), is_admin=is_admin,
             )  # fmt: skip
         except accounts.EmailInUse:
-            raise click.ClickException(
-                f"There is already an account with the e-mail {email.strip().lower()}."
-            ) from None
+            raise Refused(
+                _("There is already an account with the e-mail %(email)s.",
+                  email=email.strip().lower())
+            ) from None  # fmt: skip
         audit.record(
             db, "worker_created", actor_type="system", object_type="worker", object_id=worker_id
         )
     finally:
         db.close()
-    kind = "administrator" if is_admin else "worker"
-    click.echo(f"Added {kind} {worker_id}: {email.strip().lower()}")
+    added = (
+        _("Added an administrator account %(id)d: %(email)s")
+        if is_admin
+        else _("Added a staff account %(id)d: %(email)s")
+    )
+    click.echo(added % {"id": worker_id, "email": email.strip().lower()})
     click.echo(
-        "At the first sign-in the worker connects an authenticator app (TOTP) with a QR code."
+        _("At the first sign-in the person connects an authenticator app (TOTP) with a QR code.")
     )
 
 
@@ -164,16 +209,33 @@ def delete_closed_cases_command(dry_run: bool) -> None:
     try:
         due = retention.due_cases(db, days=days)
         if dry_run:
-            click.echo(f"{len(due)} closed cases are past the retention period of {days} days.")
+            click.echo(
+                ngettext(
+                    "%(num)d closed case is past the retention period of %(days)d days.",
+                    "%(num)d closed cases are past the retention period of %(days)d days.",
+                    len(due),
+                    days=days,
+                )
+            )
             for case in due:
-                click.echo(f"  would delete family {case.id}, closed {case.closed_at[:10]}")
+                click.echo(
+                    "  " + _("would delete family %(id)d, closed %(day)s", id=case.id,
+                             day=case.closed_at[:10])
+                )  # fmt: skip
             return
         deleted = retention.delete_due_cases(db, days=days, actor_type="system")
     finally:
         db.close()
-    click.echo(f"Deleted {len(deleted)} closed cases past the retention period of {days} days.")
+    click.echo(
+        ngettext(
+            "Deleted %(num)d closed case past the retention period of %(days)d days.",
+            "Deleted %(num)d closed cases past the retention period of %(days)d days.",
+            len(deleted),
+            days=days,
+        )
+    )
     for family_id in deleted:
-        click.echo(f"  deleted family {family_id}")
+        click.echo("  " + _("deleted family %(id)d", id=family_id))
 
 
 def init_app(app: Flask) -> None:

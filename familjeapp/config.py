@@ -18,8 +18,11 @@ DEFAULTS = {
     "STAFF_IDLE_MINUTES": 30,
     "STAFF_SESSION_HOURS": 10,
     # How many reverse proxies in front set X-Forwarded-For/-Proto (0: none). Behind a proxy
-    # that ends TLS, this is what makes cookies Secure and turns HSTS on.
+    # that ends TLS, this is what makes cookies Secure and turns HSTS on. `serve` takes the
+    # headers only from TRUSTED_PROXY, the address the proxy connects from, and drops them from
+    # anyone else.
     "PROXIES": 0,
+    "TRUSTED_PROXY": "127.0.0.1",
     # Days a closed case is kept before an administrator may delete it (gallring). The app is
     # not the municipality's record: the case file (personakt) lives in its case system and is
     # kept or deleted there under SoL 12 kap. This copy is only for working with the family, so

@@ -14,8 +14,11 @@ from pathlib import Path
 import click
 from flask import Flask, current_app, g
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from .cli_answers import Refused
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -322,6 +325,39 @@ def m003_indexes_for_lookups_and_deletion(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_quick_exit_locks_the_device(db: Database) -> None:
+    """Lämna snabbt locks a device instead of ending its session: the person gets back in with
+    their own code, and until then the device shows nothing but the code prompt."""
+    db.execute("ALTER TABLE sessions ADD COLUMN locked_at TEXT")
+
+
+@migrations()
+def m005_wrong_tries_counted_per_device_address_and_account(db: Database) -> None:
+    """Wrong codes and passwords are counted per device, address and account (store/throttle.py)
+    instead of per account alone, which let anyone keep the owner out. Keys are hashes; rows
+    live a day."""
+    db.executescript(
+        """
+        CREATE TABLE sign_in_failures (
+            id INTEGER PRIMARY KEY,
+            account TEXT NOT NULL,
+            device TEXT NOT NULL,
+            address TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX sign_in_failures_account ON sign_in_failures(account, at);
+        CREATE INDEX sign_in_failures_device ON sign_in_failures(device, at);
+        CREATE INDEX sign_in_failures_address ON sign_in_failures(address, at);
+        CREATE INDEX sign_in_failures_at ON sign_in_failures(at);
+        ALTER TABLE people DROP COLUMN code_failures;
+        ALTER TABLE people DROP COLUMN code_retry_after;
+        ALTER TABLE workers DROP COLUMN failed_logins;
+        ALTER TABLE workers DROP COLUMN retry_after;
+        """
+    )
+
+
 def copy_database(source: str | Path, target: str | Path) -> str:
     """Copy a database with SQLite's online backup API; return the copy's integrity check.
 
@@ -346,9 +382,12 @@ def init_db_command() -> None:
     db = connect(path)
     applied = migrate(db)
     db.close()
-    click.echo(
-        f"Database {path}: " + (f"applied {', '.join(applied)}" if applied else "up to date")
-    )
+    if applied:
+        click.echo(
+            _("Database %(path)s is updated: %(names)s", path=path, names=", ".join(applied))
+        )
+    else:
+        click.echo(_("Database %(path)s is up to date already.", path=path))
 
 
 @click.command("backup")
@@ -357,12 +396,12 @@ def init_db_command() -> None:
 def backup_command(target: Path) -> None:
     """Copy the live database to TARGET (a new file), while the app keeps running."""
     if target.exists():
-        raise click.ClickException(f"{target} finns redan. Välj ett nytt filnamn.")
+        raise Refused(_("%(path)s already exists. Choose a new file name.", path=target))
     result = copy_database(current_app.config["DATABASE"], target)
     if result != "ok":
-        raise click.ClickException(f"Kopian är inte hel: {result}")
+        raise Refused(_("The copy is not whole: %(result)s", result=result))
     target.chmod(0o600)
-    click.echo(f"Kopia sparad i {target} (integrity_check: ok)")
+    click.echo(_("Copy saved in %(path)s (integrity_check: ok)", path=target))
 
 
 @click.command("restore")
@@ -377,12 +416,19 @@ def restore_command(source: Path, yes: bool) -> None:
     except sqlite3.DatabaseError as error:
         result = str(error)
     if result != "ok":
-        raise click.ClickException(f"Kopian är inte hel: {result}")
+        raise Refused(_("The copy is not whole: %(result)s", result=result))
     target = current_app.config["DATABASE"]
-    if not yes:
-        click.confirm(f"Ersätta {target} med {source}? Stoppa servern först.", abort=True)
+    # Asked with a word of the app's language: click.confirm wants an English y.
+    question = _("Replace %(target)s with %(source)s? Stop the server first. Write yes to go on",
+                 target=target, source=source)  # fmt: skip
+    if not yes and click.prompt(question, default="", show_default=False).strip().lower() != _(
+        "yes"
+    ):
+        raise Refused(_("Nothing was changed."))
     copy_database(source, target)
     db = connect(target)
     migrate(db)
     db.close()
-    click.echo(f"Databasen {target} är återställd från {source}")
+    click.echo(
+        _("The database %(target)s is restored from %(source)s", target=target, source=source)
+    )

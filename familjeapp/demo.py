@@ -1,57 +1,92 @@
 """A complete demo family, so a person can try the app and the tests have something real to read.
 
-Each call adds a new, independent family with its own two teams and workers. Dates are counted from
-today, so the demo always has a network meeting coming up.
+Each call adds a new, independent family. The demo's teams and staff accounts are made on the first
+call and used again on every later one, so the administrator's lists stay readable and the sign-in
+details printed before keep working. Dates are counted from today, so the demo always has a network
+meeting coming up.
 """
 
-import secrets
+import base64
+import hashlib
+import hmac
 from datetime import date, timedelta
 
 import pyotp
 from sqlite_utils import Database
 
+from . import clock
 from .db import transaction
-from .store import families, invites, plans
+from .store import accounts, families, invites, plans
+
+NORTH, SOUTH = "Barn och familj Norr", "Barn och familj Söder"
+# The demo's staff: Anna works with the demo families, Erik is in another team and sees none of
+# them, Lena administers. The @demo.familjeapp.se addresses mark them as the demo's (totp-code).
+STAFF = {
+    "anna": ("anna.berg@demo.familjeapp.se", "Anna Berg", "08-123 45 67", NORTH, False),
+    "erik": ("erik.holm@demo.familjeapp.se", "Erik Holm", "08-765 43 21", SOUTH, False),
+    "admin": ("lena.lund@demo.familjeapp.se", "Lena Lund", "08-111 22 33", NORTH, True),
+}
+LOGIN_PATH = "/personal/logga-in"
 
 
-def add_demo_family(db: Database, *, today: date | None = None) -> dict:
-    """Create the demo family and return what a person needs to try it (see the README)."""
-    today = today or date.today()
-    suffix = secrets.token_hex(3)
+def demo_password(totp_secret: str) -> str:
+    """A demo account's password, made from the account's own authenticator key.
+
+    This lets every run print the same password again without keeping it anywhere. It gives
+    away nothing the key does not: the key is in the database for `totp-code` to read, and demo
+    accounts are for trying the app, never for a real family.
+    """
+    digest = hmac.new(totp_secret.encode(), b"familjeapp demo password", hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:12]).decode()
+
+
+def _staff_account(db: Database, key: str, teams: dict[str, int]) -> dict:
+    """One of the demo's accounts: found and made ready to sign in, or made on the first run."""
+    email, name, phone, team, is_admin = STAFF[key]
+    found = accounts.find_worker(db, email)
+    if found is not None:
+        secret = found["totp_secret"]
+        if secret is None or found["disabled_at"] is not None:
+            # Its authenticator was reset, or it was disabled: ready it again with a new key.
+            secret = found["totp_secret"] or pyotp.random_base32()
+            accounts.make_ready(db, found["id"], password=demo_password(secret), totp_secret=secret)
+        worker_id, team_id = found["id"], found["team_id"]
+    else:
+        if team not in teams:
+            teams[team] = families.create_team(db, team)
+        secret = pyotp.random_base32()
+        worker_id, team_id = families.create_worker(
+            db, team_id=teams[team], email=email, name=name, phone=phone,
+            password=demo_password(secret), totp_secret=secret, is_admin=is_admin,
+        ), teams[team]  # fmt: skip
+    teams.setdefault(team, team_id)
+    return {
+        "id": worker_id,
+        "email": email,
+        "password": demo_password(secret),
+        "totp_secret": secret,
+        "login_path": LOGIN_PATH,
+        "team": team,
+        "team_id": team_id,
+    }
+
+
+def add_demo_family(db: Database, *, today: date | None = None, with_admin: bool = False) -> dict:
+    """Create the demo family and return what a person needs to try it (see the README).
+
+    ``with_admin`` adds the demo's administrator to what is returned (and makes the account on
+    the first call); the tests' fixtures leave it out, which spares them a password hash.
+    """
+    today = today or clock.today()
     with transaction(db):
-        team = families.create_team(db, "Barn och familj Norr")
-        other_team = families.create_team(db, "Barn och familj Söder")
-        workers = [
-            {
-                "email": f"anna.berg.{suffix}@demo.familjeapp.se",
-                "name": "Anna Berg",
-                "phone": "08-123 45 67",
-                "team": "Barn och familj Norr",
-                "team_id": team,
-                "sees_family": True,
-            },
-            {
-                "email": f"erik.holm.{suffix}@demo.familjeapp.se",
-                "name": "Erik Holm",
-                "phone": "08-765 43 21",
-                "team": "Barn och familj Söder",
-                "team_id": other_team,
-                "sees_family": False,
-            },
-        ]
-        for worker in workers:
-            worker["password"] = secrets.token_urlsafe(12)
-            worker["totp_secret"] = pyotp.random_base32()
-            worker["id"] = families.create_worker(
-                db,
-                team_id=worker["team_id"],
-                email=worker["email"],
-                name=worker["name"],
-                phone=worker["phone"],
-                password=worker["password"],
-                totp_secret=worker["totp_secret"],
-            )
-        anna = workers[0]["id"]
+        teams: dict[str, int] = {}
+        # Anna first: the demo's own team is the one she is in.
+        anna_account = _staff_account(db, "anna", teams)
+        staff = [anna_account, _staff_account(db, "erik", teams)]
+        if with_admin:
+            admin = _staff_account(db, "admin", teams)
+        team = anna_account["team_id"]
+        anna = anna_account["id"]
         family = families.create_family(db, team_id=team, name="Familjen Lind", worker_id=anna)
         people = {
             "sara": ("parent", "Sara", "mamma", "woman"),
@@ -78,18 +113,17 @@ def add_demo_family(db: Database, *, today: date | None = None) -> dict:
             for key, (role, name, _relation, _picture) in people.items()
         ],
         "workers": [
-            {
-                "email": w["email"],
-                "password": w["password"],
-                "totp_secret": w["totp_secret"],
-                "login_path": "/personal/logga-in",
-                "team": w["team"],
-                "sees_family": w["sees_family"],
-            }
-            for w in workers
+            {**_shown(account), "sees_family": account["team_id"] == team} for account in staff
         ],
+        **({"admin": _shown(admin)} if with_admin else {}),
         "items": items,
     }
+
+
+def _shown(account: dict) -> dict:
+    """What a person needs to sign in with a demo account."""
+    keys = ("email", "password", "totp_secret", "login_path", "team")
+    return {key: account[key] for key in keys}
 
 
 def _write_plan(db: Database, family: int, worker: int, ids: dict, today: date) -> list[dict]:
@@ -140,7 +174,7 @@ def _write_plan(db: Database, family: int, worker: int, ids: dict, today: date) 
         "Johan har druckit alkohol hemma. Då har han skrikit och slagit i dörrar. "
         "Elsa blev rädd och gömde sig i sitt rum.",
         "adults",
-        picture="beer-mug",
+        picture="door",
     )
     item(
         "worries",

@@ -47,7 +47,7 @@ MAX_QUERY_LENGTH = 100
 """Longer queries are cut to this many characters before they are split."""
 
 _WORD_RE = re.compile(r"[^\W_]+")
-_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 # How a word belongs to a picture; lower ranks first.
 _OWN_OR_LABEL = 0  # our family word or a word of the Swedish label

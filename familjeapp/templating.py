@@ -5,6 +5,7 @@ from datetime import date, datetime
 from flask import Flask, g, render_template, url_for
 from flask_babel import format_date, format_datetime, get_locale
 
+from . import clock
 from .auth.forms import ConfirmForm, LanguageForm
 from .config import LANGUAGES, RTL_LANGUAGES
 
@@ -50,20 +51,22 @@ def person_picture_url(person) -> str | None:
     return picture_url(person.picture)
 
 
-def day(value: date | str | None) -> str:
-    """A date the way people say it: "12 mars" this year, "12 mars 2027" another year."""
+def day(value: date | datetime | str | None) -> str:
+    """A date the way people say it: "12 mars" this year, "12 mars 2027" another year.
+
+    A moment is shown as its Swedish date; "this year" is the year in Sweden."""
     if value is None:
         return ""
     if isinstance(value, str):
         value = date.fromisoformat(value)
-    return format_date(value, "d MMMM" if value.year == date.today().year else "d MMMM y")
+    if isinstance(value, datetime):
+        value = clock.local_date(value)
+    return format_date(value, "d MMMM" if value.year == clock.today().year else "d MMMM y")
 
 
 def moment(value: str | datetime) -> str:
-    """A saved moment in local time: "12 mars kl. 14:05"."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return format_datetime(value, "d MMMM, HH:mm")
+    """A saved moment in Swedish time: "12 mars, 14:05"."""
+    return format_datetime(clock.local(value), "d MMMM, HH:mm", rebase=False)
 
 
 def init_app(app: Flask) -> None:
@@ -84,6 +87,7 @@ def init_app(app: Flask) -> None:
             "worker": g.get("worker"),
             "staff_idle_seconds": app.config["STAFF_IDLE_MINUTES"] * 60,
             "quick_exit_url": app.config["QUICK_EXIT_URL"],
-            "language_form": LanguageForm(language=language),
-            "button_form": ConfirmForm(),
+            # Shown, never read from this request: an error page (413) must not parse the body.
+            "language_form": LanguageForm(formdata=None, language=language),
+            "button_form": ConfirmForm(formdata=None),
         }

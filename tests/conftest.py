@@ -1,7 +1,12 @@
 """Fixtures: an app on a real SQLite file, a test client, the demo family, and signing in."""
 
+import os
 import re
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -107,3 +112,61 @@ def parent(app, demo):
 @pytest.fixture
 def grandmother(app, demo):
     return signed_in(app, demo, "Farmor Britt")
+
+
+@dataclass(frozen=True)
+class Night:
+    """A moment as the server's clock has it (UTC), and the date and time in Sweden then."""
+
+    utc: datetime
+    date: date
+    time: str
+
+
+def at(*moment: int) -> datetime:
+    """A moment in UTC: at(2026, 11, 15, 23, 30)."""
+    return datetime(*moment, tzinfo=UTC)
+
+
+# Moments when Sweden's date is not the server's, or Sweden changes its clocks. Every date the
+# app stores or shows is Sweden's at each of them, whatever zone the server runs in.
+NIGHTS = {
+    "23:30 UTC in winter": Night(at(2026, 11, 15, 23, 30), date(2026, 11, 16), "00:30"),
+    "22:30 UTC in summer": Night(at(2026, 7, 15, 22, 30), date(2026, 7, 16), "00:30"),
+    "into summer time": Night(at(2026, 3, 29, 1), date(2026, 3, 29), "03:00"),
+    "out of summer time": Night(at(2026, 10, 25, 1), date(2026, 10, 25), "02:00"),
+}  # fmt: skip
+
+
+@pytest.fixture(params=["UTC", "America/Los_Angeles"])
+def server_zone(request):
+    """The zone of the server's own clock (TZ), which must change no date the app shows."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = request.param
+    time.tzset()
+    yield request.param
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+@pytest.fixture
+def stop_clock(server_zone, time_machine):
+    """Stop the clock at a moment, on a server whose own clock is in ``server_zone``."""
+
+    def stop(moment: datetime) -> None:
+        # Given a moment in a ZoneInfo, time-machine sets the process's TZ to it as well.
+        time_machine.move_to(moment.astimezone(ZoneInfo(server_zone)), tick=False)
+
+    return stop
+
+
+@pytest.fixture(params=list(NIGHTS.values()), ids=list(NIGHTS))
+def night(request, stop_clock) -> Night:
+    """The clock stopped at one of NIGHTS on a server in another zone than Sweden's.
+
+    Make the demo family inside the test, so that it too is made at this moment."""
+    stop_clock(request.param.utc)
+    return request.param

@@ -3,13 +3,14 @@
 
 import io
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pyotp
 import pytest
 from conftest import csrf_token, person, sign_in, sign_in_worker
 from PIL import Image
 
+from familjeapp import clock
 from familjeapp.photos import clean_photo
 from familjeapp.store import audit, checkins, families, now, plans, timestamp
 from familjeapp.store import photos as photo_store
@@ -199,7 +200,7 @@ def url_for_case(case: str, demo: dict, db) -> str:
         key = plans.add_commitment(db, draft(), rule_key=rule, person_id=britt, text="x")
         return f"/personal/familj/{family}/plan/lofte/{key}/ta-bort"
     if case.startswith("worker.plan_remove_event"):
-        plans.add_event(db, draft(), kind="follow_up", happens_on=date.today())
+        plans.add_event(db, draft(), kind="follow_up", happens_on=clock.today())
         event = db.execute("SELECT MAX(id) FROM plan_events").fetchone()[0]
         return f"/personal/familj/{family}/plan/tidsram/{event}/ta-bort"
     if case.startswith(("admin.disable_worker", "admin.enable_worker", "admin.reset_auth")):
@@ -268,7 +269,8 @@ def request_as(client, case: str, url: str):
     token = csrf_token(client.get("/utloggad"))
     data = {
         "csrf_token": token, "response": "confirmed", "days": "7", "direction": "up",
-        "rating": "5", "client_id": secrets.token_urlsafe(18), "rated_on": date.today().isoformat(),
+        "rating": "5", "client_id": secrets.token_urlsafe(18),
+        "rated_on": clock.today().isoformat(),
     }  # fmt: skip
     return client.post(url, data=data)
 

@@ -10,7 +10,7 @@ import pyotp
 import pytest
 from conftest import csrf_token, person, sign_in, sign_in_worker
 
-from familjeapp.store import audit, checkins, families, now, plans, timestamp
+from familjeapp.store import audit, checkins, families, now, plans, sha256, throttle, timestamp
 
 STRONG = "ett långt lösenord 42"
 
@@ -145,6 +145,33 @@ def test_a_worker_who_is_not_an_administrator_finds_no_admin_page(app, demo, db)
     assert {anonymous.get(url).status_code for method, url in urls if method == "GET"} == {302}
 
 
+def test_a_page_not_found_on_the_staff_side_stays_on_the_staff_side(app, anna):
+    page = signed_in(app, anna).get("/personal/admin/")
+    assert page.status_code == 404
+    html = page.get_data(as_text=True)
+    assert re.search(r"<title>Vi hittar inte sidan – familjeapp</title>", html)
+    assert 'aria-label="Meny för personal"' in html  # the staff header, signed in
+    assert "Lämna snabbt" not in html and "Vår plan" not in html
+    assert '<a href="/personal/">Gå till översikten</a>' in html
+    # Signed out, a lost staff address still looks like the staff side, with a way to sign in.
+    signed_out = app.test_client().get("/personal/finns-inte").get_data(as_text=True)
+    assert "– familjeapp</title>" in signed_out and "Lämna snabbt" not in signed_out
+    assert 'href="/personal/logga-in"' in signed_out
+    # The family's side keeps its own look.
+    family_side = app.test_client().get("/finns-inte").get_data(as_text=True)
+    assert "Lämna snabbt" in family_side and "– Vår plan</title>" in family_side
+
+
+def test_the_audit_log_says_when_a_change_was_not_done(admin, app, anna, demo, db):
+    family = demo["family_id"]
+    annas = signed_in(app, anna)
+    refused = press(annas, f"/personal/familj/{family}/plan/ny/worries", text="", kind="harm")
+    assert refused.status_code == 400
+    html = admin.get(f"/personal/admin/logg?family={family}").get_data(as_text=True)
+    row = next(r for r in html.split("<tr") if "plan_new_item" in r)
+    assert "<code>change</code>" in row and "<td>inte utförd</td>" in row
+
+
 def test_disabling_a_worker_ends_their_session_at_once(admin, app, anna, db):
     annas_browser = signed_in(app, anna)
     assert annas_browser.get("/personal/").status_code == 200
@@ -245,6 +272,29 @@ def test_the_audit_log_filters_by_worker_family_and_swedish_dates(admin, app, an
 
 
 @pytest.mark.parametrize(
+    ("day", "inside", "outside"),
+    [
+        # Summer time starts: the day is 23 hours, from 23:00 UTC to 22:00 UTC.
+        ("2026-03-29", ["2026-03-28T23:00", "2026-03-29T21:59"],
+         ["2026-03-28T22:59", "2026-03-29T22:00"]),
+        # Summer time ends: the day is 25 hours, from 22:00 UTC to 23:00 UTC.
+        ("2026-10-25", ["2026-10-24T22:00", "2026-10-25T22:59"],
+         ["2026-10-24T21:59", "2026-10-25T23:00"]),
+    ],
+)  # fmt: skip
+def test_the_audit_log_keeps_to_whole_swedish_days_when_the_clocks_change(
+    admin, demo, db, server_zone, day, inside, outside
+):
+    family = demo["family_id"]
+    for moment in inside + outside:
+        old_row(db, f"{moment}:00.000000+00:00", family_id=family)
+    query = f"family={family}&date_from={day}&date_to={day}"
+    assert shown_total(admin.get(f"/personal/admin/logg?{query}")) == 2
+    rows = exported(admin.get(f"/personal/admin/logg.csv?{query}"))
+    assert sorted(row[LOCAL][:16] for row in rows) == [f"{day}T00:00", f"{day}T23:59"]
+
+
+@pytest.mark.parametrize(
     "query",
     [
         "page=abc", "page=-5", "page=99999", "worker=abc", "worker=999999", "family=abc",
@@ -328,7 +378,10 @@ def fill_the_family(app, demo, db) -> None:
     """Give the family some of everything it can hold: a device, answers, check-ins, a photo."""
     family = demo["family_id"]
     sara, britt = person(demo, "Sara")["id"], person(demo, "Farmor Britt")["id"]
-    sign_in(app.test_client(), person(demo, "Sara")["invite_path"])
+    phone = app.test_client()
+    sign_in(phone, person(demo, "Sara")["invite_path"])
+    phone.post("/lamna-snabbt")  # locks the phone: the code is asked for
+    phone.post("/kod", data={"csrf_token": csrf_token(phone.get("/kod")), "code": "1357"})
     version, rule = db.execute(
         "SELECT v.id, i.item_key FROM plan_versions v JOIN plan_items i ON i.version_id = v.id "
         "WHERE v.family_id = ? AND i.section = 'rules' LIMIT 1",
@@ -355,7 +408,7 @@ def fill_the_family(app, demo, db) -> None:
 
 
 # Tables that are not about one family: what stays when a case is deleted.
-KEPT = {"_sqlite_migrations", "teams", "workers", "audit", "sessions"}
+KEPT = {"_sqlite_migrations", "teams", "workers", "audit", "sessions", "sign_in_failures"}
 
 
 def family_rows(db) -> dict[str, int]:
@@ -363,6 +416,14 @@ def family_rows(db) -> dict[str, int]:
     counts["sessions (family)"] = db.execute(
         "SELECT COUNT(*) FROM sessions WHERE person_id IS NOT NULL"
     ).fetchone()[0]
+    # Wrong codes are kept by hashed keys: a family member's are those of a "person:" key.
+    counts["sign_in_failures (family)"] = sum(
+        db.execute(
+            "SELECT COUNT(*) FROM sign_in_failures WHERE account = ?",
+            [sha256(throttle.person_account(person_id))],
+        ).fetchone()[0]
+        for person_id in range(1, 100)
+    )
     return counts
 
 
@@ -448,18 +509,18 @@ def test_cli_adds_a_team_and_a_worker_with_the_password_on_stdin(app, db):
             "--team", str(team_id), "--admin", "--password-stdin"]  # fmt: skip
     made = runner.invoke(args=args, input=STRONG + "\n")
     assert made.exit_code == 0, made.output
-    assert "authenticator app" in made.output and STRONG not in made.output
+    assert "autentiseringsapp" in made.output and STRONG not in made.output
     row = db.execute(
         "SELECT team_id, is_admin, totp_secret FROM workers WHERE email = 'eva@kommunen.se'"
     ).fetchone()
     assert row == (team_id, 1, None)
 
     again = runner.invoke(args=args, input=STRONG + "\n")
-    assert again.exit_code == 1 and "already an account" in again.output
+    assert again.exit_code == 1 and "Det finns redan ett konto" in again.output
     short = runner.invoke(args=[*args[:2], "ny@k.se", *args[3:]], input="kort\n")
-    assert short.exit_code == 1 and "at least 12" in short.output
+    assert short.exit_code == 1 and "minst 12 tecken" in short.output
     nowhere = runner.invoke(args=[*args[:6], "999", *args[7:]], input=STRONG + "\n")
-    assert nowhere.exit_code == 1 and "no team 999" in nowhere.output
+    assert nowhere.exit_code == 1 and "inget team 999" in nowhere.output
     assert [r["actor_type"] for r in audit.rows(db) if r["action"].endswith("_created")] == [
         "system", "system",
     ]  # fmt: skip
@@ -470,7 +531,7 @@ def test_cli_asks_for_the_password_twice_without_showing_it(app, db):
     args = ["create-worker", "--email", "per@k.se", "--name", "Per", "--team", str(team)]
     made = app.test_cli_runner().invoke(args=args, input=f"{STRONG}\n{STRONG}\n")
     assert made.exit_code == 0, made.output
-    assert "Password" in made.output and STRONG not in made.output
+    assert "Lösenord" in made.output and STRONG not in made.output
     assert worker_id(db, "per@k.se")
 
 
@@ -480,7 +541,7 @@ def test_cli_deletes_closed_cases_past_retention_from_cron(app, demo, other_demo
     runner = app.test_cli_runner()
     dry = runner.invoke(args=["delete-closed-cases", "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert re.findall(r"would delete family (\d+)", dry.output) == [str(demo["family_id"])]
+    assert re.findall(r"familj (\d+) skulle raderas", dry.output) == [str(demo["family_id"])]
     assert db.execute("SELECT COUNT(*) FROM families").fetchone()[0] == 2
 
     done = runner.invoke(args=["delete-closed-cases"])

@@ -2,6 +2,9 @@
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+from conftest import at
+
 from familjeapp.chart import scale_chart
 
 START = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -39,3 +42,31 @@ def test_meetings_in_the_period_are_marked_and_later_ones_are_left_out():
     )
     assert [day for _, day in chart.meetings] == [date(2026, 2, 25), date(2026, 3, 5)]
     assert chart.meetings[0][0] == chart.plot[0]  # the first meeting starts the time axis
+
+
+def test_the_date_labels_are_swedish_dates(server_zone):
+    # 23:30 UTC on 15 November is half past midnight on the 16th in Sweden.
+    chart = scale_chart([("Sara", at(2026, 11, 15, 23, 30), 6)], [])
+    assert [day for _, day in chart.x_ticks] == [
+        date(2026, 11, 16), date(2026, 11, 16), date(2026, 11, 17)
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("meeting", "midnight_in_sweden"),
+    [
+        (date(2026, 11, 16), at(2026, 11, 15, 23)),
+        (date(2026, 7, 16), at(2026, 7, 15, 22)),
+        (date(2026, 3, 29), at(2026, 3, 28, 23)),  # the day summer time starts
+        (date(2026, 3, 30), at(2026, 3, 29, 22)),
+        (date(2026, 10, 25), at(2026, 10, 24, 22)),  # the day summer time ends
+        (date(2026, 10, 26), at(2026, 10, 25, 23)),
+    ],
+)
+def test_a_meeting_stands_at_swedish_midnight_with_a_rating_given_just_after(
+    server_zone, meeting, midnight_in_sweden
+):
+    just_after = midnight_in_sweden + timedelta(minutes=30)
+    chart = scale_chart([("Sara", midnight_in_sweden, 4), ("Sara", just_after, 6)], [meeting])
+    [(x, day)] = chart.meetings
+    assert day == meeting and x == pytest.approx(chart.lines[0].points[0].x)

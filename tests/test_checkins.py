@@ -7,9 +7,11 @@ import threading
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from conftest import csrf_token, person, signed_in
 
 from familjeapp.db import connect
+from familjeapp.demo import add_demo_family
 from familjeapp.store import checkins
 
 HOSTILE = json.loads((Path(__file__).parent / "data" / "blns.json").read_text())
@@ -63,6 +65,18 @@ def test_parent_records_a_check_in_and_sees_it_in_the_history(sara, db):
     assert '<span class="rating">7</span>' in history
     assert "<svg" in history and "<table" in history
     assert count(db) == 1 and count(db, "checkin_rules") == 3
+
+
+def test_a_check_in_after_midnight_in_sweden_is_dated_that_day(app, db, night):
+    sara = signed_in(app, add_demo_family(db), "Sara")
+    response = post(sara, open_form(sara), rating="6", words="Sent på kvällen.")
+    assert response.status_code == 303
+    history = sara.get(response.location).get_data(as_text=True)
+    day = format_date(night.date, "d MMMM", locale="sv")
+    assert f"<td>{day}, {night.time}</td>" in history  # the table under the chart
+    # The chart's last date, on its right edge, is the check-in's own day.
+    labels = re.findall(r'text-anchor="end"[^>]*>([^<]+)</text>', history)
+    assert labels[-1] == day
 
 
 def test_grandmother_answers_only_for_the_rules_she_promised_something_for(britt):
@@ -326,3 +340,33 @@ def test_concurrent_writers_on_separate_connections_all_succeed(app, demo):
     db = connect(app.config["DATABASE"])
     assert count(db) == 20
     db.close()
+
+
+def test_the_history_gives_the_rule_answers_in_the_order_of_the_form(sara, demo, db):
+    from familjeapp.store import plans
+
+    # Put the rules in the reverse order of their keys, so that no accidental order (such as
+    # the database's own) can pass for the plan's.
+    family = demo["family_id"]
+    keys = [i.key for i in plans.published_plan(db, family, frozenset({"adults", "everyone"}))
+            .of_kind("rule")]  # fmt: skip
+    wanted = sorted(keys, reverse=True)
+    draft = plans.draft_for(db, family, None)
+    for place, key in enumerate(wanted):
+        while keys.index(key) > place:
+            plans.move_item(db, draft, key, "up")
+            at = keys.index(key)
+            keys[at - 1], keys[at] = keys[at], keys[at - 1]
+    plans.publish(db, draft)
+
+    page = sara.get(checkin_url(sara)).get_data(as_text=True)
+    on_the_form = list(dict.fromkeys(re.findall(r'name="rule_([0-9a-f]+)"', page)))
+    assert on_the_form == wanted
+    form = open_form(sara)
+    answers = dict(zip(form["rules"], ("yes", "partly", "no"), strict=True))
+    saved = post(sara, form, rating="5", **answers)
+    history = sara.get(saved.location).get_data(as_text=True)
+    card = history[history.index("checkin-card__rules") :]
+    texts = {i["id"]: i["text"] for i in demo["items"]}
+    in_the_history = sorted(on_the_form, key=lambda key: card.index(texts[key]))
+    assert in_the_history == on_the_form

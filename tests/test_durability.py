@@ -33,7 +33,7 @@ from familjeapp.demo import add_demo_family
 from familjeapp.store import invites
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-CODE = "1234"
+CODE = "2468"
 ADULT_ROLES = ("parent", "network")
 REQUEST_TIMEOUT = 30
 

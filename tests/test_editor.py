@@ -624,3 +624,111 @@ def test_every_editor_read_and_change_is_audited_without_content(worker, demo, d
     assert ("read", "worker.plan_editor") in {(r["action"], r["object_type"]) for r in rows}
     assert ("change", "worker.plan_new_item") in {(r["action"], r["object_type"]) for r in rows}
     assert "Hemligt" not in str(rows)
+
+
+# --- Found by use (issue #7) -------------------------------------------------------------------
+
+
+def hidden_kind(page: str) -> str:
+    """What the form sends as the item's kind when its part of the plan has only one kind."""
+    match = re.search(r'<input type="hidden" name="kind" value="([^"]*)">', page)
+    assert match, "the form has no hidden kind"
+    return match.group(1)
+
+
+def test_worker_adds_and_changes_a_strength_with_the_form_as_the_page_gives_it(worker, demo, db):
+    form = text_of(worker.get(plan_url(demo, "/ny/working")))
+    added = post(
+        worker,
+        plan_url(demo, "/ny/working"),
+        new_worry(kind=hidden_kind(form), text="Elsa sover gott hos farmor."),
+    )
+    assert added.status_code == 303, "Välj vilken sorts punkt" in text_of(added)
+    key = added.location.rsplit("#punkt-", 1)[1]
+
+    form = text_of(worker.get(plan_url(demo, f"/punkt/{key}")))
+    changed = post(
+        worker,
+        plan_url(demo, f"/punkt/{key}"),
+        new_worry(kind=hidden_kind(form), text="Elsa sover gott hos farmor varje fredag."),
+    )
+    assert changed.status_code == 303
+    draft = plans.plan_version(db, plans.open_draft(db, demo["family_id"]), frozenset({"everyone"}))
+    strength = next(i for i in draft.items if i.key == key)
+    assert strength.kind == "strength"
+    assert strength.text == "Elsa sover gott hos farmor varje fredag."
+
+
+def test_a_refused_save_is_logged_as_not_done_and_a_saved_one_as_done(worker, demo, db):
+    refused = post(worker, plan_url(demo, "/ny/worries"), new_worry(text=""))
+    assert refused.status_code == 400
+    saved = post(worker, plan_url(demo, "/ny/worries"), new_worry())
+    assert saved.status_code == 303
+    missing = worker.get(plan_url(demo, "/versioner/99"))
+    assert missing.status_code == 404
+    rows = audit.rows(db, family_id=demo["family_id"])
+    logged = [(r["action"], r["object_type"], r["outcome"]) for r in rows if r["action"] != "read"]
+    assert logged == [
+        ("change", "worker.plan_new_item", "not_done"),
+        ("change", "worker.plan_new_item", "ok"),
+    ]
+    looked = [r["outcome"] for r in rows if r["object_type"] == "worker.plan_version"]
+    assert looked == ["not_done"]
+
+
+def test_a_search_that_finds_only_the_chosen_picture_does_not_say_none_was_found(worker):
+    fragment = text_of(
+        worker.get("/personal/bilder?q=skola&picture=school", headers={"HX-Request": "true"})
+    )
+    assert 'value="school" checked' in fragment
+    assert "Ingen bild" not in fragment
+    assert "1 bild för ”skola”." in fragment
+
+
+def test_what_changed_shows_new_and_removed_promises_and_moved_dates(
+    worker, parent, grandmother, demo, db
+):
+    rule = next(i for i in demo["items"] if i["kind"] == "rule" and i["visibility"] == "everyone")
+    post(worker, plan_url(demo, "/utkast"))
+    everything = frozenset(plans.VISIBILITIES)
+    draft = plans.plan_version(db, plans.open_draft(db, demo["family_id"]), everything)
+    kept_away = next(c for c in draft.commitments if c.text.startswith("Jag ringer Johan"))
+    follow_up = next(e for e in draft.events if e.kind == "follow_up")
+    planned_end = next(e for e in draft.events if e.kind == "planned_end")
+    promised = post(
+        worker,
+        plan_url(demo, f"/punkt/{rule['id']}/lofte"),
+        {"person": person(demo, "Sara")["id"], "text": "Jag ringer farmor varje söndag.",
+         "starts_on": "2026-03-16", "ends_on": "2026-04-05"},
+    )  # fmt: skip
+    assert promised.status_code == 303
+    assert post(worker, plan_url(demo, f"/lofte/{kept_away.key}/ta-bort")).status_code == 303
+    assert post(worker, plan_url(demo, "/tidsram/ny"), {
+        "kind": "network_meeting", "happens_on": "2026-05-04", "title": "Möte hos farmor",
+    }).status_code == 303  # fmt: skip
+    # The follow-up is moved: its old date goes and a new one comes, with the same words.
+    assert post(worker, plan_url(demo, f"/tidsram/{follow_up.id}/ta-bort")).status_code == 303
+    assert post(worker, plan_url(demo, "/tidsram/ny"), {
+        "kind": "follow_up", "happens_on": "2026-06-01", "title": follow_up.title,
+    }).status_code == 303  # fmt: skip
+    assert post(worker, plan_url(demo, f"/tidsram/{planned_end.id}/ta-bort")).status_code == 303
+
+    # The worker sees before publishing what the family will see as new.
+    editor = text_of(worker.get(plan_url(demo)))
+    summary = editor[editor.index('class="plan-status__changes"') : editor.index("</details>")]
+    assert "5 ändringar sedan versionen som familjen ser" in summary
+    for words in ("Jag ringer farmor varje söndag.", kept_away.text, "Möte hos farmor",
+                  "1 juni", "Planen ska vara klar"):  # fmt: skip
+        assert words in summary, words
+
+    publish(worker, demo)
+    for reader in (parent, grandmother):
+        box = changes_section(text_of(reader.get(reader.plan_url)))
+        new = box[box.index("changes__kind--added") : box.index("changes__kind--changed")]
+        changed = box[box.index("changes__kind--changed") : box.index("changes__kind--removed")]
+        removed = box[box.index("changes__kind--removed") :]
+        assert "Sara har lovat:" in new and "Jag ringer farmor varje söndag." in new
+        assert "16 mars" in new and "Nätverksmöte" in new and "Möte hos farmor" in new
+        assert "Uppföljning" in changed and "1 juni" in changed
+        assert "Farmor Britt har lovat:" in removed and kept_away.text in removed
+        assert "Planerat slut" in removed

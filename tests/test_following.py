@@ -7,8 +7,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_date
 from conftest import csrf_token, person, sign_in, sign_in_worker
 
+from familjeapp.demo import add_demo_family
 from familjeapp.store import audit, checkins, families, plans
 
 
@@ -164,6 +166,37 @@ def test_a_rating_given_at_a_network_meeting_is_marked_as_one(worker, demo, db):
     row = next(r for r in table.split("<tr") if "Anna Berg (social worker)" in r)
     assert '<span class="badge">Network meeting</span>' in row and "<td>5</td>" in row
     assert "stroke-dasharray" in html  # the meeting's line in the chart
+
+
+def english(day) -> str:
+    """A date as the worker's English page writes it in the same year: "2 November"."""
+    return format_date(day, "d MMMM", locale="en")
+
+
+def test_at_any_hour_a_rating_at_the_demos_meeting_and_one_for_today_get_swedish_dates(
+    app, db, night
+):
+    demo = add_demo_family(db)
+    worker = app.test_client()
+    worker.set_cookie("lang", "en")
+    sign_in_worker(worker, demo["workers"][0])
+    assert f'value="{night.date.isoformat()}"' in worker.get(follow_url(demo)).get_data(
+        as_text=True
+    )  # the rating's date is today in Sweden
+    meeting = night.date - timedelta(days=14)  # the demo's first network meeting
+    for rating, day in (("5", meeting), ("7", night.date)):
+        response = worker.post(
+            rating_url(demo), data={**rating_form(worker, demo), "rating": rating,
+                                    "rated_on": day.isoformat()},
+        )  # fmt: skip
+        assert response.status_code == 303
+    html = worker.get(follow_url(demo)).get_data(as_text=True)
+    assert f"Network meetings so far: {english(meeting)}</p>" in html
+    table = html[html.index("<tbody>") : html.index("</tbody>")]
+    at_meeting = next(r for r in table.split("<tr") if "<td>5</td>" in r)
+    assert f"<td>{english(meeting)} " in at_meeting and "Network meeting</span>" in at_meeting
+    today = next(r for r in table.split("<tr") if "<td>7</td>" in r)
+    assert f"<td>{english(night.date)}</td>" in today
 
 
 def test_sending_the_same_rating_form_twice_stores_one_rating(worker, demo, db):
@@ -350,6 +383,14 @@ def test_the_printout_for_everyone_holds_only_what_a_child_may_see(worker, demo,
     assert text_of(demo, "complicating", "parents") not in html
     assert "Du går till skolan och har kompisar." in html  # the child's words are there too
     assert "Johans syn." not in html  # the adults' views are not for the children
+
+
+def test_every_printout_says_who_the_social_worker_is_and_how_to_call(worker, demo):
+    for audience in ("parents", "network", "everyone"):
+        html = worker.get(print_url(demo, audience)).get_data(as_text=True)
+        printed = html[html.index('<article class="print-plan">') : html.index("</article>")]
+        assert "Your social worker" in printed, audience
+        assert "Anna Berg" in printed and "08-123 45 67" in printed, audience
 
 
 def test_an_unknown_audience_is_refused(worker, demo):

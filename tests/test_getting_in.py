@@ -3,6 +3,7 @@
 import threading
 from datetime import timedelta
 
+import pytest
 from conftest import csrf_token, person, sign_in
 
 from familjeapp.db import connect
@@ -90,7 +91,7 @@ def test_codes_must_be_four_digits_and_match(client, demo):
         )
         assert response.status_code == 400
         assert 'aria-invalid="true"' in response.get_data(as_text=True)
-    ok = client.post("/kod/ny", data={"csrf_token": token, "code": "1234", "repeat": "1234"})
+    ok = client.post("/kod/ny", data={"csrf_token": token, "code": "3817", "repeat": "3817"})
     assert ok.status_code == 303
 
 
@@ -123,31 +124,140 @@ def test_an_idle_phone_cannot_choose_a_new_code(client, demo, db):
     assert response.status_code == 302 and response.location == "/kod"
 
 
-def test_wrong_codes_make_the_person_wait_longer_and_tell_the_worker(client, demo, db):
+def freeze(time_machine) -> None:
+    """Stop the clock now; the test moves it on by hand (time_machine.shift)."""
+    time_machine.move_to(now(), tick=False)
+
+
+def try_code(client, code: str, token: str | None = None):
+    token = token or csrf_token(client.get("/kod"))
+    return client.post("/kod", data={"csrf_token": token, "code": code})
+
+
+def code_signals(db, person_id: int) -> int:
+    return db.execute(
+        "SELECT COUNT(*) FROM attention_signals WHERE person_id = ? AND kind = 'code_failures'",
+        [person_id],
+    ).fetchone()[0]
+
+
+def test_wrong_codes_make_the_person_wait_longer_and_tell_the_worker(
+    client, demo, db, time_machine
+):
+    freeze(time_machine)
     sara = person(demo, "Sara")
     sign_in(client, sara["invite_path"], code="2468")
-    make_idle(db)
+    time_machine.shift(timedelta(minutes=16))
     token = csrf_token(client.get("/kod"))
-    statuses = [
-        client.post("/kod", data={"csrf_token": token, "code": "1111"}).status_code
-        for _ in range(2)
-    ]
-    assert statuses == [400, 400]
-    third = client.post("/kod", data={"csrf_token": token, "code": "1111"})
-    assert third.status_code == 429
+    assert [try_code(client, "1111", token).status_code for _ in range(2)] == [400, 400]
+    third = try_code(client, "1111", token)
+    assert third.status_code == 429 and third.headers["Retry-After"] == "30"
     # Even the right code waits until the pause is over: guessing cannot go faster.
-    assert client.post("/kod", data={"csrf_token": token, "code": "2468"}).status_code == 429
-    db.execute("UPDATE people SET code_retry_after = ? WHERE id = ?", [timestamp(), sara["id"]])
-    for _ in range(2):
-        client.post("/kod", data={"csrf_token": token, "code": "1111"})
-        db.execute("UPDATE people SET code_retry_after = ? WHERE id = ?", [timestamp(), sara["id"]])
-    signals = db.execute(
-        "SELECT kind FROM attention_signals WHERE person_id = ?", [sara["id"]]
-    ).fetchall()
-    assert signals == [("code_failures",)]
-    assert client.post("/kod", data={"csrf_token": token, "code": "2468"}).status_code == 303
+    assert try_code(client, "2468", token).status_code == 429
+    time_machine.shift(timedelta(seconds=30))
+    assert try_code(client, "1111", token).headers["Retry-After"] == "60"
+    time_machine.shift(timedelta(seconds=60))
+    assert try_code(client, "1111", token).headers["Retry-After"] == "120"
+    assert code_signals(db, sara["id"]) == 1
+    time_machine.shift(timedelta(seconds=120))
+    assert try_code(client, "2468", token).status_code == 303
     failed = audit.rows(db, family_id=demo["family_id"], action="code_failed")
     assert len(failed) == 6  # every refused try, the one made during the pause too
+
+
+def test_each_new_burst_of_wrong_codes_tells_the_worker_again(client, demo, db, time_machine):
+    freeze(time_machine)
+    sara = person(demo, "Sara")
+    sign_in(client, sara["invite_path"], code="2468")
+
+    def five_wrong_codes():
+        for _ in range(5):
+            time_machine.shift(timedelta(minutes=16))  # longer than any wait, not an hour
+            assert try_code(client, "1111").status_code in (400, 429)
+
+    five_wrong_codes()
+    assert code_signals(db, sara["id"]) == 1
+    time_machine.shift(timedelta(minutes=5))
+    assert try_code(client, "2468").status_code == 303
+    five_wrong_codes()
+    assert code_signals(db, sara["id"]) == 2  # again after the right code
+    time_machine.shift(timedelta(minutes=5))
+    try_code(client, "1111")
+    assert code_signals(db, sara["id"]) == 2  # the same burst
+    time_machine.shift(timedelta(minutes=61))
+    five_wrong_codes()
+    assert code_signals(db, sara["id"]) == 3  # again after an hour of quiet
+
+
+def second_phone(app, demo, db, *, code: str, address: str):
+    """The same person on another phone, from another place: a new link, a new code."""
+    sara = person(demo, "Sara")
+    phone = app.test_client()
+    phone.environ_base["REMOTE_ADDR"] = address
+    sign_in(phone, "/i/" + invites.create_invite(db, sara["id"], days=7, created_by=None), code)
+    return phone
+
+
+def test_someone_holding_one_of_her_phones_cannot_keep_her_out_of_the_other(
+    app, demo, db, time_machine
+):
+    freeze(time_machine)
+    taken = app.test_client()
+    taken.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    sign_in(taken, person(demo, "Sara")["invite_path"], code="2468")
+    own = second_phone(app, demo, db, code="1357", address="203.0.113.20")
+    time_machine.shift(timedelta(minutes=16))
+    token = csrf_token(taken.get("/kod"))
+    statuses = [try_code(taken, "0000", token).status_code for _ in range(8)]
+    assert statuses == [400, 400, 429, 429, 429, 429, 429, 429]
+    assert try_code(own, "1357").status_code == 303
+    # The taken phone still waits, the right code or not.
+    assert try_code(taken, "1357", token).status_code == 429
+
+
+def test_guessing_from_many_phones_and_places_slows_every_phone(app, demo, db, time_machine):
+    """Only the person's own limit, far above what one phone or place can reach, reaches the
+    person's other phones: many sources together cannot guess freely either."""
+    from familjeapp.store import throttle
+
+    freeze(time_machine)
+    sara = person(demo, "Sara")
+    own = second_phone(app, demo, db, code="1357", address="203.0.113.20")
+    time_machine.shift(timedelta(minutes=16))
+    for number in range(throttle.CODES.account):
+        throttle.failed(
+            db, throttle.CODES, account=throttle.person_account(sara["id"]),
+            source=throttle.Source(device=f"phone {number}", address=f"192.0.2.{number}"),
+        )  # fmt: skip
+    assert try_code(own, "1357").status_code == 429
+
+
+def test_the_right_code_during_a_wait_is_told_to_wait_not_that_it_is_wrong(
+    client, demo, db, time_machine
+):
+    freeze(time_machine)
+    sign_in(client, person(demo, "Sara")["invite_path"], code="2468")
+    time_machine.shift(timedelta(minutes=16))
+    token = csrf_token(client.get("/kod"))
+    for _ in range(2):
+        try_code(client, "1111", token)
+    started = try_code(client, "1111", token).get_data(as_text=True)
+    assert "Det var inte rätt kod. Vänta 30 sekunder innan du försöker igen." in started
+    waiting = try_code(client, "2468", token)
+    assert waiting.status_code == 429
+    text = waiting.get_data(as_text=True)
+    assert "inte rätt kod" not in text
+    assert "Vänta 30 sekunder innan du försöker igen." in text
+    assert "vi prövade inte koden du skrev nu" in text
+    # The time left, counted down by app.js, and right without it.
+    assert 'data-module="countdown" data-seconds="30"' in text and ">0:30<" in text
+    for wait in (30, 60):
+        time_machine.shift(timedelta(seconds=wait))
+        try_code(client, "1111", token)
+    time_machine.shift(timedelta(seconds=30))
+    longer = try_code(client, "2468", token).get_data(as_text=True)
+    assert "Vänta 2 minuter innan du försöker igen." in longer  # 90 seconds left
+    assert 'data-seconds="90"' in longer and ">1:30<" in longer
 
 
 def test_a_new_link_lets_the_person_choose_a_new_code(app, demo, db):
@@ -157,6 +267,17 @@ def test_a_new_link_lets_the_person_choose_a_new_code(app, demo, db):
     phone = app.test_client()
     plan = sign_in(phone, new_path, code="1357")
     assert phone.get(plan).status_code == 200
+
+
+def test_logging_out_asks_once_and_says_a_new_link_is_needed(client, demo):
+    plan = sign_in(client, person(demo, "Sara")["invite_path"])
+    page = client.get("/logga-ut")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Vill du logga ut från den här telefonen?" in text
+    assert "behöver du en ny länk från din socialsekreterare" in text
+    # Asking changes nothing: the plan is still open.
+    assert client.get(plan).status_code == 200
 
 
 def test_logging_out_ends_the_session_on_the_server(client, demo, db):
@@ -171,21 +292,51 @@ def test_logging_out_ends_the_session_on_the_server(client, demo, db):
     assert client.get(plan).status_code == 302
 
 
-def test_quick_exit_leaves_for_a_neutral_site_and_ends_the_session(app, client, demo, db):
-    plan = sign_in(client, person(demo, "Sara")["invite_path"])
+def asks_for_the_code(client, path: str) -> bool:
+    response = client.get(path)
+    return response.status_code == 302 and response.location.startswith("/kod?")
+
+
+def test_quick_exit_locks_the_phone_and_the_code_opens_it_again(app, client, demo, db):
+    plan = sign_in(client, person(demo, "Sara")["invite_path"], code="2468")
     response = client.post("/lamna-snabbt", data={"csrf_token": csrf_token(client.get(plan))})
     assert response.status_code == 303
     assert response.location == app.config["QUICK_EXIT_URL"]
-    assert "storage" in response.headers["Clear-Site-Data"]
-    assert db.execute("SELECT ended_reason FROM sessions").fetchone() == ("quick_exit",)
-    assert client.get(plan).status_code == 302
+    # The cookie stays, so the person's own code is enough to get back in.
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+    assert asks_for_the_code(client, plan)
+    code_page = client.get("/kod").get_data(as_text=True)
+    assert "Sara" not in code_page
+    again = client.post("/kod", data={"csrf_token": csrf_token(client.get("/kod")), "code": "2468"})
+    assert again.status_code == 303
+    assert client.get(plan).status_code == 200
 
 
-def test_quick_exit_still_leaves_when_the_form_is_stale(app, client, demo):
-    sign_in(client, person(demo, "Sara")["invite_path"])
-    response = client.post("/lamna-snabbt", data={"csrf_token": "stale"})
+@pytest.mark.parametrize("token", [None, "stale"])
+def test_quick_exit_locks_the_phone_even_without_a_valid_form(app, client, demo, token):
+    plan = sign_in(client, person(demo, "Sara")["invite_path"])
+    response = client.post("/lamna-snabbt", data={"csrf_token": token} if token else {})
     assert response.status_code == 303
     assert response.location == app.config["QUICK_EXIT_URL"]
+    assert asks_for_the_code(client, plan)
+
+
+def test_a_stolen_cookie_after_quick_exit_shows_only_the_code_prompt(app, client, demo):
+    plan = sign_in(client, person(demo, "Sara")["invite_path"])
+    stolen = client.get_cookie("familjeapp").value
+    client.post("/lamna-snabbt")
+    thief = app.test_client()
+    thief.set_cookie("familjeapp", stolen)
+    for path in (plan, plan.replace("/plan", "/historik"), plan.replace("/plan", "/hur-gar-det")):
+        assert asks_for_the_code(thief, path)
+
+
+def test_quick_exit_before_a_code_was_chosen_ends_the_session(client, demo, db):
+    page = client.get(person(demo, "Sara")["invite_path"])
+    client.post(person(demo, "Sara")["invite_path"], data={"csrf_token": csrf_token(page)})
+    client.post("/lamna-snabbt")
+    assert db.execute("SELECT ended_reason FROM sessions").fetchone() == ("quick_exit",)
+    assert client.get("/kod/ny").status_code == 302
 
 
 def test_code_page_never_redirects_to_another_site(client, demo, db):
@@ -209,4 +360,27 @@ def test_the_quick_exit_beacon_gets_a_plain_answer(app, client, demo, db):
     )
     assert response.status_code == 204
     assert "storage" in response.headers["Clear-Site-Data"]
-    assert db.execute("SELECT ended_reason FROM sessions").fetchone() == ("quick_exit",)
+    assert asks_for_the_code(client, plan)
+
+
+@pytest.mark.parametrize("limits", ["CODES", "STAFF"])
+def test_one_phone_guessing_as_fast_as_it_may_never_slows_another(db, time_machine, limits):
+    """The rule's promise (store/throttle.py): one device alone cannot reach the address's or
+    the account's limit, so the owner's other phone is never made to wait, even on the same
+    network, while the guessing phone gets only a few tries an hour."""
+    from familjeapp.store import throttle
+
+    freeze(time_machine)
+    rule = getattr(throttle, limits)
+    account = throttle.person_account(1)
+    guessing = throttle.Source(device="session:1", address="198.51.100.7")
+    own = throttle.Source(device="session:2", address="198.51.100.7")
+    tries, end = 0, now() + timedelta(hours=6)
+    while now() < end:
+        if wait := throttle.wait_seconds(db, rule, account=account, source=guessing):
+            time_machine.shift(timedelta(seconds=wait))
+            continue
+        throttle.failed(db, rule, account=account, source=guessing)
+        tries += 1
+        assert throttle.wait_seconds(db, rule, account=account, source=own) == 0, tries
+    assert tries < 6 * 6, tries  # a handful an hour

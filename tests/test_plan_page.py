@@ -1,10 +1,13 @@
 """A parent reads the family's plan, and says what they think of each worry."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
-from conftest import csrf_token, person, sign_in
+from babel.dates import format_date
+from conftest import at, csrf_token, person, sign_in, signed_in
 
+from familjeapp.demo import add_demo_family
 from familjeapp.store import audit
 
 
@@ -163,3 +166,110 @@ def test_without_javascript_the_parent_is_thanked_back_on_the_plan(parent, demo)
     page = parent.get(response.location).get_data(as_text=True)
     assert page.count('role="status"') == 1
     assert "Tack! Nu kan de andra se vad du tycker." in page
+
+
+def swedish(day: date, this_year: int) -> str:
+    """A date as the plan writes it: the year only when it is not this year."""
+    return format_date(day, "d MMMM" if day.year == this_year else "d MMMM y", locale="sv")
+
+
+def test_the_next_meeting_and_a_promise_from_today_are_dated_by_swedens_calendar(app, db, night):
+    page = signed_in(app, add_demo_family(db), "Sara")
+    html = page.get(page.plan_url).get_data(as_text=True)
+    meeting = html[html.index("card--meeting") : html.index("card--worker")]
+    # The demo's next meeting is ten days from today; Karim's promise runs six weeks from today.
+    assert swedish(night.date + timedelta(days=10), night.date.year) in meeting
+    period = f"{swedish(night.date, night.date.year)} till "
+    period += swedish(night.date + timedelta(weeks=6), night.date.year)
+    assert period in html
+
+
+def test_a_meeting_that_was_yesterday_in_sweden_is_no_longer_the_next_one(app, db, night):
+    # The demo puts its next meeting ten days after the day it is given: here Sweden's yesterday.
+    family = add_demo_family(db, today=night.date - timedelta(days=11))
+    page = signed_in(app, family, "Sara")
+    html = page.get(page.plan_url).get_data(as_text=True)
+    assert "Nästa nätverksmöte" not in html and "timeline__event--next" not in html
+    assert html.count("timeline__event--past") == 3  # the start and both meetings
+
+
+def test_on_new_years_day_in_sweden_a_promise_for_this_year_is_written_without_a_year(
+    app, db, stop_clock
+):
+    stop_clock(at(2026, 12, 31, 23, 30))  # 00:30 on 1 January 2027
+    page = signed_in(app, add_demo_family(db), "Sara")
+    html = page.get(page.plan_url).get_data(as_text=True)
+    assert "1 januari till 12 februari" in html  # Karim's promise, from today for six weeks
+
+
+def words_on(page: str) -> str:
+    """The page as a reader hears it: no tags, single spaces."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)).strip()
+
+
+def test_my_own_view_on_a_worry_reads_as_a_plain_sentence(parent, demo):
+    token = csrf_token(parent.get(parent.plan_url))
+    parent.post(worry_url(parent, demo), data={"csrf_token": token, "view": "disagree"})
+    page = words_on(parent.get(parent.plan_url).get_data(as_text=True))
+    assert "Du håller inte med" in page
+    assert "Du Jag håller inte med" not in page
+
+
+def the_scale_part(client) -> str:
+    """The safety scale's part of the plan page."""
+    page = client.get(client.plan_url).get_data(as_text=True)
+    return page[page.index('id="scale"') : page.index('id="timeframe"')]
+
+
+def checkin_by(db, demo, name, rating, *, shared):
+    from familjeapp.store import checkins
+
+    checkins.save_checkin(
+        db, family_id=demo["family_id"], person_id=person(demo, name)["id"],
+        client_id=f"{name[:4]}-{rating}-{shared}-0000000000", rating=rating,
+        words="", shared=shared, rules={}, version_id=None,
+    )  # fmt: skip
+
+
+def test_the_scale_on_the_plan_leads_to_how_is_it_going(parent):
+    part = the_scale_part(parent)
+    link = re.search(r'<a [^>]*href="([^"]+)"[^>]*>([^<]+)</a>', part)
+    assert link and link.group(1) == parent.plan_url.replace("/plan", "/hur-gar-det")
+    assert link.group(2).startswith("Hur går det?")
+    assert "Här syns inga svar på skalan än." in words_on(part)
+
+
+def test_the_scale_on_the_plan_shows_the_latest_rating_the_reader_may_see(
+    app, parent, grandmother, demo, db
+):
+    checkin_by(db, demo, "Sara", 6, shared=False)
+    assert "Senast: 6 av 10, från dig," in words_on(the_scale_part(parent))
+    # Not shared with anyone: farmor Britt does not see Sara's 6.
+    assert "6 av 10" not in words_on(the_scale_part(grandmother))
+
+    # Johan's unshared 2 is his own; his shared 8 is the newest that Sara may see.
+    checkin_by(db, demo, "Johan", 2, shared=False)
+    assert "Senast: 6 av 10, från dig," in words_on(the_scale_part(parent))
+    checkin_by(db, demo, "Johan", 8, shared=True)
+    assert "Senast: 8 av 10, från Johan," in words_on(the_scale_part(parent))
+    assert "Senast: 8 av 10, från Johan," in words_on(the_scale_part(grandmother))
+
+    # A child's rating never reaches the other family members, even marked as shared.
+    checkin_by(db, demo, "Elsa", 1, shared=True)
+    assert "Senast: 8 av 10, från Johan," in words_on(the_scale_part(parent))
+    assert "1 av 10" not in words_on(the_scale_part(grandmother))
+
+
+def worry_form_of(client, demo, kind) -> str:
+    page = client.get(worry_url(client, demo, kind=kind)).get_data(as_text=True)
+    start = page.index("<form", page.index('class="views"'))
+    return words_on(page[start : page.index("</form>", start)])
+
+
+def test_before_answering_a_worry_the_person_is_told_who_will_see_it(parent, grandmother, demo):
+    shared = "Det du svarar ser de andra vuxna i familjen, nätverket och din socialsekreterare."
+    parents_only = "Det du svarar ser bara föräldrarna och din socialsekreterare, inte nätverket."
+    for client in (parent, grandmother):
+        for kind in ("harm", "danger"):  # for adults, and for everyone
+            assert shared in worry_form_of(client, demo, kind)
+    assert parents_only in worry_form_of(parent, demo, "complicating")

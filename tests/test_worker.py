@@ -44,15 +44,71 @@ def test_a_wrong_password_says_so_without_telling_which_part_was_wrong(client, a
     assert message in wrong.get_data(as_text=True) and message in unknown.get_data(as_text=True)
 
 
-def test_password_failures_make_the_account_wait(client, anna, db):
+def test_password_failures_make_the_browser_wait(client, anna, db, time_machine):
+    time_machine.move_to(now(), tick=False)
     statuses = [password_step(client, anna["email"], "fel").status_code for _ in range(6)]
     assert statuses == [400, 400, 400, 400, 429, 429]
     # Even the right password waits: guessing cannot go faster.
     assert password_step(client, anna["email"], anna["password"]).status_code == 429
-    db.execute("UPDATE workers SET retry_after = ? WHERE email = ?", [timestamp(), anna["email"]])
+    time_machine.shift(timedelta(seconds=30))
     assert password_step(client, anna["email"], anna["password"]).status_code == 303
     failed = audit.rows(db, action="staff_sign_in_failed")
     assert len(failed) == 7 and all(r["outcome"] == "denied" for r in failed)
+
+
+def browser_at(app, address: str):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_an_attacker_waiting_does_not_keep_the_worker_out(app, anna, time_machine):
+    """Knowing Anna's e-mail is not enough to keep her out: the attacker's browser and address
+    wait, Anna's do not."""
+    time_machine.move_to(now(), tick=False)
+    attacker = browser_at(app, "198.51.100.7")
+    statuses = [password_step(attacker, anna["email"], "gissning").status_code for _ in range(6)]
+    assert statuses == [400, 400, 400, 400, 429, 429]
+    # A browser that drops its cookie for each try gains nothing: its address waits too.
+    fresh = [
+        password_step(browser_at(app, "198.51.100.7"), anna["email"], "gissning").status_code
+        for _ in range(16)
+    ]
+    assert fresh[-2:] == [429, 429]
+    own = browser_at(app, "10.20.30.40")
+    sign_in_worker(own, anna)
+    assert own.get("/personal/").status_code == 200
+
+
+def comparable(response, email: str) -> str:
+    """The page without what differs by design: the CSRF token and the e-mail as typed."""
+    text = response.get_data(as_text=True)
+    return text.replace(email, "E-MAIL").replace(csrf_token(text), "CSRF")
+
+
+def test_known_and_unknown_emails_get_the_same_answers(app, anna, monkeypatch, time_machine):
+    """Nothing in the answer, its status or the work done tells whether an e-mail has an
+    account: the same pages, the same waits, and a password hash checked for each try."""
+    from familjeapp.store import staff
+
+    checked = []
+    real_check = staff.check_password_hash
+    monkeypatch.setattr(
+        staff, "check_password_hash", lambda *args: checked.append(1) or real_check(*args)
+    )
+    time_machine.move_to(now(), tick=False)
+    known, unknown = browser_at(app, "198.51.100.7"), browser_at(app, "198.51.100.8")
+    for attempt in range(9):
+        before = len(checked)
+        a = password_step(known, anna["email"], "gissning")
+        hashes_known = len(checked) - before
+        b = password_step(unknown, "ingen.alls@kommunen.se", "gissning")
+        hashes_unknown = len(checked) - before - hashes_known
+        assert a.status_code == b.status_code, attempt
+        assert a.headers.get("Retry-After") == b.headers.get("Retry-After"), attempt
+        assert comparable(a, anna["email"]) == comparable(b, "ingen.alls@kommunen.se"), attempt
+        assert hashes_known == hashes_unknown, attempt
+        time_machine.shift(timedelta(seconds=20))
 
 
 def test_the_password_alone_opens_nothing(client, anna):

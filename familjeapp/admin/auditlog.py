@@ -3,48 +3,37 @@ cannot turn into a formula."""
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 
+from .. import clock
 from ..store.audit import AuditFilter
 
-# A cell starting with one of these is read as a formula by Excel and LibreOffice (OWASP, "CSV
-# injection"): a worker's name like =HYPERLINK(...) must stay text.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+# A cell is read as a formula by Excel and LibreOffice (OWASP, "CSV injection") when it starts
+# with tab or CR, or when its first character after any blank ones (spaces, no-break and
+# zero-width spaces, line breaks) is = + - @ or their full-width forms, which some spreadsheets
+# fold to the plain ones: a worker's name like " =HYPERLINK(...)" must stay text.
+LOOKS_LIKE_A_FORMULA = re.compile(r"[\t\r]|[\s\u200b-\u200d\u2060\ufeff]*[=+\-@＝＋－＠]")
 
 
 def to_filter(
     *, worker_id: int | None, family_id: int | None, since: date | None, until: date | None
 ) -> AuditFilter:
-    """The filter for whole local days: from the start of ``since`` to the end of ``until``."""
-    zone = local_zone()
-
-    def start_of(day: date) -> datetime:
-        return datetime.combine(day, time.min, tzinfo=zone)
-
+    """The filter for whole Swedish days: from the start of ``since`` to the end of ``until``
+    (23 or 25 hours long on the days the clocks change)."""
     return AuditFilter(
         worker_id=worker_id,
         family_id=family_id,
-        since=start_of(since) if since else None,
-        before=start_of(until + timedelta(days=1)) if until else None,
+        since=clock.start_of_day(since) if since else None,
+        before=clock.start_of_day(until + timedelta(days=1)) if until else None,
     )
 
 
 def local_time(row: dict) -> datetime:
-    return datetime.fromisoformat(row["at"]).astimezone(local_zone())
-
-
-def local_day(text: str) -> date:
-    """The Swedish calendar day of a stored UTC moment."""
-    return datetime.fromisoformat(text).astimezone(local_zone()).date()
+    return clock.local(row["at"])
 
 
 def role_name(role: str | None) -> str:
@@ -77,7 +66,7 @@ def csv_cell(value) -> str | int:
     if isinstance(value, int):
         return value
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if LOOKS_LIKE_A_FORMULA.match(text) else text
 
 
 def csv_lines(rows: Iterable[dict]) -> Iterator[str]:

@@ -24,6 +24,7 @@ from wtforms.validators import (
 )
 
 from ..store.accounts import EMAIL_PATTERN, PASSWORD_MIN_LENGTH
+from ..urls import LARGEST_ID
 
 NAME_MAX = 120
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
@@ -95,7 +96,9 @@ class AuditFilterForm(FlaskForm):
         _l("Family number"),
         validators=[
             Optional(),
-            NumberRange(min=1, message=_l("A family number is a whole number from 1.")),
+            NumberRange(
+                min=1, max=LARGEST_ID, message=_l("A family number is a whole number from 1.")
+            ),
         ],
     )
     date_from = DateField(_l("From date"), validators=[Optional()])

@@ -7,7 +7,6 @@ administrator acts for the whole deployment, so these pages are not limited to o
 
 import math
 from dataclasses import replace
-from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -25,6 +24,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from .. import clock
 from ..access import staff_page, staff_role
 from ..auth.forms import ConfirmForm
 from ..db import get_db
@@ -119,7 +119,7 @@ def other_worker(worker_id: int) -> None:
         abort(404)
 
 
-@bp.post("/konton/<int:worker_id>/stang-av")
+@bp.post("/konton/<id:worker_id>/stang-av")
 @staff_page(admin=True)
 def disable_worker(worker_id: int):
     """Disable an account; its open sessions end at once."""
@@ -131,7 +131,7 @@ def disable_worker(worker_id: int):
     return redirect(url_for(".workers"), 303)
 
 
-@bp.post("/konton/<int:worker_id>/aktivera")
+@bp.post("/konton/<id:worker_id>/aktivera")
 @staff_page(admin=True)
 def enable_worker(worker_id: int):
     """Let a disabled account sign in again."""
@@ -143,7 +143,7 @@ def enable_worker(worker_id: int):
     return redirect(url_for(".workers"), 303)
 
 
-@bp.post("/konton/<int:worker_id>/ny-app")
+@bp.post("/konton/<id:worker_id>/ny-app")
 @staff_page(admin=True)
 def reset_authenticator(worker_id: int):
     """A lost or new phone: the worker connects an authenticator app again at next sign-in."""
@@ -225,7 +225,7 @@ def audit_export():
         # later under the same contexts, opens its own with get_db() and has it closed after.
         yield from auditlog.csv_lines(audit_store.each(get_db(), wanted))
 
-    name = f"audit-{datetime.now(auditlog.local_zone()):%Y%m%d-%H%M}.csv"
+    name = f"audit-{clock.local(clock.now()):%Y%m%d-%H%M}.csv"
     return Response(
         stream_with_context(lines()),
         mimetype="text/csv",
@@ -242,11 +242,11 @@ def closed_cases():
         "admin/closed_cases.html",
         cases=retention.due_cases(get_db(), days=days),
         days=days,
-        local_day=auditlog.local_day,
+        local_day=clock.local_date,
     )
 
 
-@bp.post("/gallring/<int:case_id>/radera")
+@bp.post("/gallring/<id:case_id>/radera")
 @staff_page(admin=True)
 def delete_case(case_id: int):
     """Delete one case past its period, with everything about it; the audit rows stay.

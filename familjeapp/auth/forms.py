@@ -4,11 +4,32 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import EqualTo, InputRequired, Regexp
+from wtforms.validators import EqualTo, InputRequired, Regexp, ValidationError
 
+from .. import clock
 from ..config import LANGUAGES
 
-FOUR_DIGITS = Regexp(r"^[0-9]{4}$", message=_l("The code is 4 digits, 0 to 9."))
+FOUR_DIGITS = Regexp(r"^[0-9]{4}\Z", message=_l("The code is 4 digits, 0 to 9."))
+
+
+# The codes someone who picks up the phone tries first (for 4 to 6 digits): one digit or a
+# block over and over (1111, 1212, 123123), digits counting up or down (1234, 9876, 7890), the
+# keypad's middle column (2580, 0852), and a year a person was born in or remembers.
+KEYPAD_COLUMN = frozenset({"2580", "0852"})
+FIRST_YEAR = 1940
+
+
+def easy_to_guess(code: str) -> bool:
+    """Whether a code of digits is one of the commonest codes, which others would try first."""
+    repeated = any(
+        code == code[:size] * (len(code) // size)
+        for size in range(1, len(code) // 2 + 1)
+        if len(code) % size == 0
+    )
+    steps = {(int(b) - int(a)) % 10 for a, b in zip(code, code[1:], strict=False)}
+    counting = steps in ({1}, {9})
+    year = len(code) == 4 and FIRST_YEAR <= int(code) <= clock.today().year
+    return repeated or counting or code in KEYPAD_COLUMN or year
 
 
 class ConfirmForm(FlaskForm):
@@ -27,6 +48,16 @@ class ChooseCodeForm(FlaskForm):
             EqualTo("code", message=_l("The two codes are not the same. Try again.")),
         ],
     )
+
+    def validate_code(self, field):
+        # Only a code of the right form is judged; otherwise its own error says enough.
+        if not field.errors and easy_to_guess(field.data):
+            raise ValidationError(
+                _l(
+                    "That code is easy for others to guess. Choose another one: not the same "
+                    "digits over and over, not digits in a row, and not a year."
+                )
+            )
 
 
 class EnterCodeForm(FlaskForm):

@@ -1,5 +1,7 @@
 """Getting in with a personal link and a code, and getting out: logout and quick exit."""
 
+import math
+
 from flask import (
     Blueprint,
     abort,
@@ -15,16 +17,20 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from .. import csrf
 from ..access import family_page, public
 from ..db import get_db
 from ..store import audit, families, invites
 from ..store import sessions as sessions_store
+from ..urls import safe_next
 from .forms import ChooseCodeForm, ConfirmForm, EnterCodeForm, LanguageForm
 
 bp = Blueprint("auth", __name__)
 
-# Tells the browser to drop everything this site left on the device.
-CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
+# Logging out tells the browser to drop everything this site left on the device; leaving
+# quickly keeps the cookie, so that the person's own code opens the app again.
+FORGET_THIS_DEVICE = '"cache", "cookies", "storage"'
+CLEAR_WHAT_WAS_SHOWN = '"cache", "storage"'
 
 
 def home_of(person) -> str:
@@ -108,13 +114,6 @@ def choose_code():
     return render_template("auth/choose_code.html", form=form), status
 
 
-def safe_next(target: str | None) -> str | None:
-    """Only a path on this site, never another site (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
-
-
 @bp.route("/kod", methods=["GET", "POST"])
 @family_page("parent", "network", "child", unlocked=False)
 def enter_code():
@@ -122,44 +121,74 @@ def enter_code():
     if g.session.unlocked_at is None:
         return redirect(url_for("auth.choose_code"))
     form = EnterCodeForm()
-    message = None
-    status = 200
+    message, status, wait = None, 200, 0
     if form.validate_on_submit():
-        result = sessions_store.check_code(get_db(), g.person.id, g.session.id, form.code.data)
+        result = sessions_store.check_code(
+            get_db(), g.person.id, g.session.id, form.code.data, address=request.remote_addr or ""
+        )
         if result.ok:
             log_person("code_ok", g.person)
             return redirect(safe_next(request.args.get("next")) or home_of(g.person), 303)
         log_person("code_failed", g.person, outcome="denied")
-        status = 429 if result.wait_seconds else 400
-        if result.wait_seconds:
-            message = ngettext(
-                "That was not the right code. Wait %(num)d second and try again.",
-                "That was not the right code. Wait %(num)d seconds and try again.",
-                result.wait_seconds,
+        wait = result.wait_seconds
+        if not result.tried:
+            # Never "not the right code" here: it may well be the right one.
+            message = f"{wait_words(wait)} " + _(
+                "The code was wrong too many times, so we did not try the code you wrote now."
             )
+        elif wait:
+            message = _("That was not the right code.") + f" {wait_words(wait)}"
         else:
             message = _("That was not the right code. Try again.")
+        status = 429 if wait else 400
     elif form.errors:
         status = 400
-    return render_template("auth/enter_code.html", form=form, message=message), status
+    page = render_template("auth/enter_code.html", form=form, message=message, wait_seconds=wait)
+    return retry_after(make_response(page, status), wait)
 
 
-def end_and_clear(reason: str):
-    """End the server-side session and forget the cookie."""
-    if g.session is not None:
-        sessions_store.end_session(get_db(), g.session.id, reason)
-        log_person(reason, g.person)
-    session.clear()
+def wait_words(seconds: int) -> str:
+    """How long to wait, in words: seconds under a minute, else minutes (rounded up)."""
+    if seconds < 60:
+        return ngettext(
+            "Wait %(num)d second before you try again.",
+            "Wait %(num)d seconds before you try again.",
+            seconds,
+        )
+    return ngettext(
+        "Wait %(num)d minute before you try again.",
+        "Wait %(num)d minutes before you try again.",
+        math.ceil(seconds / 60),
+    )
+
+
+def retry_after(response, seconds: int):
+    """Tell the browser (429) how long the wait is, as the page tells the person."""
+    if seconds:
+        response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+@bp.get("/logga-ut")
+@public
+def confirm_logout():
+    """Ask once before forgetting this phone: afterwards only a new link lets the person in."""
+    if g.person is None:
+        return redirect(url_for("auth.start"))
+    return render_template("auth/logout.html", form=ConfirmForm())
 
 
 @bp.post("/logga-ut")
 @public
 def logout():
-    """Log out: end the session on the server and clear what this site left on the device."""
+    """Log out for good: end the session on the server and clear what this site left here."""
     ConfirmForm().validate_on_submit() or abort(400)
-    end_and_clear("logout")
+    if g.session is not None:
+        sessions_store.end_session(get_db(), g.session.id, "logout")
+        log_person("logout", g.person)
+    session.clear()
     response = make_response(redirect(url_for("auth.logged_out"), 303))
-    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    response.headers["Clear-Site-Data"] = FORGET_THIS_DEVICE
     return response
 
 
@@ -171,17 +200,30 @@ def logged_out():
 
 @bp.post("/lamna-snabbt")
 @public
+@csrf.exempt
 def quick_exit():
-    """Lämna snabbt: end the session and go to a neutral site. JavaScript does it faster still."""
-    ConfirmForm().validate_on_submit() or abort(400)
-    end_and_clear("quick_exit")
+    """Lämna snabbt: lock the device on the server and go to a neutral site.
+
+    Being able to leave wins over everything: no CSRF token is needed (the session cookie is
+    enough to know which device to lock, and the worst a forged request can do is ask for the
+    code). A device that has no code yet cannot be locked, so its session ends instead.
+    JavaScript blanks the page and leaves before this even answers.
+    """
+    if g.session is not None:
+        db = get_db()
+        if g.session.unlocked_at is None:
+            sessions_store.end_session(db, g.session.id, "quick_exit")
+            session.pop("sid", None)
+        else:
+            sessions_store.lock_session(db, g.session.id)
+        log_person("quick_exit", g.person)
     if request.args.get("via") == "beacon":
         # app.js has already left for the neutral site; a redirect here would only be
         # followed in the background and refused by our own Content-Security-Policy.
         response = make_response("", 204)
     else:
         response = make_response(redirect(current_app.config["QUICK_EXIT_URL"], 303))
-    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    response.headers["Clear-Site-Data"] = CLEAR_WHAT_WAS_SHOWN
     return response
 
 

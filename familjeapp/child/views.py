@@ -4,7 +4,7 @@ from flask import Blueprint, render_template
 
 from ..access import family_page
 
-bp = Blueprint("child", __name__, url_prefix="/barn/<int:family_id>")
+bp = Blueprint("child", __name__, url_prefix="/barn/<id:family_id>")
 
 
 @bp.get("/")

@@ -41,7 +41,7 @@ class CheckinForm(FlaskForm):
     client_id = HiddenField(
         validators=[
             InputRequired(message=_l("Reload the page and try again.")),
-            Regexp(r"^[A-Za-z0-9_-]{16,64}$", message=_l("Reload the page and try again.")),
+            Regexp(r"^[A-Za-z0-9_-]{16,64}\Z", message=_l("Reload the page and try again.")),
         ]
     )
     rating = RadioField(

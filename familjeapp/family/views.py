@@ -2,12 +2,12 @@
 (Hur går det?), the history with the scale over time, and the network's commitments."""
 
 import secrets
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import htmx
+from .. import clock, htmx
 from ..access import ADULTS, family_page, visibilities
 from ..chart import scale_chart
 from ..db import get_db
@@ -15,7 +15,7 @@ from ..store import checkins, families, plans
 from ..templating import page_or_fragment, photo_response
 from .forms import CommitmentForm, WorryViewForm, checkin_form
 
-bp = Blueprint("family", __name__, url_prefix="/familj/<int:family_id>")
+bp = Blueprint("family", __name__, url_prefix="/familj/<id:family_id>")
 
 
 def readable_plan(family_id: int) -> plans.Plan | None:
@@ -34,8 +34,11 @@ def plan(family_id: int):
         plan=the_plan,
         changes=plans.changes_since_previous(db, family_id, visibilities(g.person.role)),
         people=families.family_people(db, family_id),
-        views=plans.worry_views(db, family_id),
-        today=date.today(),
+        views=plans.worry_views(db, family_id, visibilities(g.person.role)),
+        latest=checkins.latest_visible_rating(
+            db, family_id, viewer_id=g.person.id, viewer_role=g.person.role
+        ),
+        today=clock.today(),
         view_form=WorryViewForm(formdata=None),
         commitment_form=CommitmentForm(formdata=None),
         # Without JavaScript the view is saved by a redirect back here: thank the person there.
@@ -43,7 +46,7 @@ def plan(family_id: int):
     )
 
 
-@bp.get("/foto/<int:photo_id>")
+@bp.get("/foto/<id:photo_id>")
 @family_page("parent", "network", "child")
 def photo(family_id: int, photo_id: int):
     """A photo of someone in the family, for the family only."""
@@ -91,7 +94,7 @@ def worry(family_id: int, item_key: str):
         "family/_worry.html",
         status,
         item=item,
-        views=plans.worry_views(db, family_id).get(item_key, []),
+        views=plans.worry_views(db, family_id, visibilities(g.person.role)).get(item_key, []),
         view_form=form,
         saved=saved,
     )

@@ -4,14 +4,12 @@ import hashlib
 import secrets
 from datetime import UTC, datetime
 
-
-def now() -> datetime:
-    return datetime.now(UTC)
+from ..clock import now
 
 
 def timestamp(moment: datetime | None = None) -> str:
     """UTC time as ISO 8601 text, which sorts in time order."""
-    return (moment or now()).isoformat(timespec="microseconds")
+    return (moment or now()).astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def parse_timestamp(text: str) -> datetime:

@@ -7,16 +7,17 @@ the server-side session row is what lets a browser in, whatever cookie it still 
 import sqlite3
 
 from sqlite_utils import Database
+from werkzeug.security import generate_password_hash
 
 from ..db import transaction
-from . import families, timestamp
+from . import families, throttle, timestamp
 
 # NIST SP 800-63B: length, not composition rules, makes a password strong. The administrator
 # gives the first password over a safe channel; it protects the account until the second factor.
 PASSWORD_MIN_LENGTH = 12
 # One @, something on each side and a dot in the domain: enough to catch a typo. Whether the
 # address works shows when the administrator hands over the password.
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z"
 
 
 class EmailInUse(ValueError):
@@ -114,14 +115,13 @@ def set_disabled(db: Database, worker_id: int, disabled: bool) -> bool:
             )
             end_sessions(db, worker_id, "disabled")
         else:
-            # A fresh start: waits earned by old failed sign-ins would only confuse.
             cursor = db.execute(
-                """
-                UPDATE workers SET disabled_at = NULL, failed_logins = 0, retry_after = NULL
-                WHERE id = ? AND disabled_at IS NOT NULL
-                """,
+                "UPDATE workers SET disabled_at = NULL WHERE id = ? AND disabled_at IS NOT NULL",
                 [worker_id],
             )
+            # A fresh start: waits earned by old failed sign-ins would only confuse.
+            for (email,) in db.execute("SELECT email FROM workers WHERE id = ?", [worker_id]):
+                throttle.forget(db, throttle.staff_account(email))
         return cursor.rowcount == 1
 
 
@@ -135,3 +135,24 @@ def reset_authenticator(db: Database, worker_id: int) -> bool:
         )
         end_sessions(db, worker_id, "totp_reset")
         return cursor.rowcount == 1
+
+
+def find_worker(db: Database, email: str) -> dict | None:
+    """An account by its e-mail address (compared as stored), active or disabled."""
+    return next(db["workers"].rows_where("email = ?", [email.strip().lower()]), None)
+
+
+def make_ready(db: Database, worker_id: int, *, password: str, totp_secret: str) -> None:
+    """Give an account this password and authenticator key, enabled and with no wait left from
+    failed sign-ins. For the demo's own accounts, which every demo run makes ready to try."""
+    db["workers"].update(
+        worker_id,
+        {
+            "password_hash": generate_password_hash(password),
+            "totp_secret": totp_secret,
+            "disabled_at": None,
+        },
+    )
+    # Wrong tries are kept apart from the account (store/throttle.py), by its e-mail.
+    for (email,) in db.execute("SELECT email FROM workers WHERE id = ?", [worker_id]):
+        throttle.forget(db, throttle.staff_account(email))

@@ -9,12 +9,14 @@ out in the same transaction, so a check-in is never stored without them.
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
 from sqlite_utils import Database
 
+from ..clock import SWEDEN
 from ..db import transaction
 from . import now, timestamp
+from .plans import heard_by
 
 KEPT = ("yes", "partly", "no", "unknown")
 LOW_RATING = 3  # a rating this low or lower needs the worker's attention
@@ -154,27 +156,42 @@ def save_checkin(
         return checkin_id, True
 
 
+# Who may see a family member's check-in: its writer, and the adults when an adult shared it.
+# Children's check-ins reach the worker only, so they are never among what others share.
+_VISIBLE_TO_VIEWER = """
+    SELECT c.*, p.name, p.role FROM checkins c JOIN people p ON p.id = c.person_id
+    WHERE c.family_id = :family AND (
+        c.person_id = :viewer
+        OR (:adult AND c.shared = 1 AND p.role IN ('parent', 'network'))
+    )
+"""
+
+
 def visible_checkins(
     db: Database, family_id: int, *, viewer_id: int, viewer_role: str
 ) -> list[Checkin]:
-    """The check-ins a person may see, newest first: their own, and what adults shared.
-
-    Children's check-ins reach the worker only, so they are never among what others share.
-    """
+    """The check-ins a person may see, newest first: their own, and what adults shared."""
     rows = list(
         db.query(
-            """
-            SELECT c.*, p.name, p.role FROM checkins c JOIN people p ON p.id = c.person_id
-            WHERE c.family_id = :family AND (
-                c.person_id = :viewer
-                OR (:adult AND c.shared = 1 AND p.role IN ('parent', 'network'))
-            )
-            ORDER BY c.created_at DESC, c.id DESC
-            """,
+            _VISIBLE_TO_VIEWER + "ORDER BY c.created_at DESC, c.id DESC",
             {"family": family_id, "viewer": viewer_id, "adult": viewer_role != "child"},
         )
     )
     return _with_rules(db, rows)
+
+
+def latest_visible_rating(
+    db: Database, family_id: int, *, viewer_id: int, viewer_role: str
+) -> Checkin | None:
+    """The newest check-in with a rating that the person may see (as in visible_checkins)."""
+    rows = list(
+        db.query(
+            _VISIBLE_TO_VIEWER
+            + "AND c.rating IS NOT NULL ORDER BY c.created_at DESC, c.id DESC LIMIT 1",
+            {"family": family_id, "viewer": viewer_id, "adult": viewer_role != "child"},
+        )
+    )
+    return _with_rules(db, rows)[0] if rows else None
 
 
 def family_checkins(db: Database, family_id: int) -> list[Checkin]:
@@ -236,9 +253,9 @@ def save_worker_rating(
     """Store the worker's own 0-10 rating (e.g. at a network meeting) once, as a check-in row
     with ``worker_id`` set and no person. Returns its id and whether this call made it.
 
-    ``today`` is the worker's local date. A rating for today gets the present moment; one for
-    an earlier day gets noon UTC of that day, which is the same calendar day in Sweden, so the
-    chart and lists place it on the day the worker chose. It is never shared with the family
+    ``today`` is the date in Sweden (``clock.today()``). A rating for today gets the present
+    moment; one for an earlier day gets noon in Sweden of that day (stored in UTC), so the chart
+    and lists place it on the day the worker chose. It is never shared with the family
     (their queries join people) and raises no attention signal: the worker made it.
 
     Raises ValueError for a rating outside 0-10 or a day after ``today``, and CheckinConflict
@@ -259,7 +276,7 @@ def save_worker_rating(
             if earlier[1] == worker_id and earlier[2] == fingerprint:
                 return earlier[0], False
             raise CheckinConflict(client_id)
-        moment = now() if rated_on == today else datetime.combine(rated_on, time(12), UTC)
+        moment = now() if rated_on == today else datetime.combine(rated_on, time(12), SWEDEN)
         checkin_id = (
             db["checkins"]
             .insert(
@@ -299,8 +316,13 @@ def rule_texts(db: Database, family_id: int) -> dict[str, str]:
     return texts
 
 
-def commitment_responses(db: Database, family_id: int) -> dict[str, CommitmentResponse]:
-    """The newest answer to each of the family's commitments, by commitment key (for staff)."""
+def commitment_responses(
+    db: Database, family_id: int, visibilities: frozenset[str]
+) -> dict[str, CommitmentResponse]:
+    """The newest answer to each of the family's commitments, by commitment key: only answers
+    the reader may hear (``visibilities`` as for plan items; a child's reaches the worker only)."""
+    heard, allowed = heard_by(visibilities)
+    heard_too, _ = heard_by(visibilities, writer="p2")
     return {
         row["commitment_key"]: CommitmentResponse(
             row["commitment_key"],
@@ -310,13 +332,15 @@ def commitment_responses(db: Database, family_id: int) -> dict[str, CommitmentRe
             row["created_at"],
         )
         for row in db.query(
-            """
-            SELECT r.* FROM commitment_responses r
-            WHERE r.family_id = ? AND r.id = (
-                SELECT MAX(id) FROM commitment_responses
-                WHERE family_id = r.family_id AND commitment_key = r.commitment_key)
-            """,
-            [family_id],
+            f"""
+            SELECT r.* FROM commitment_responses r JOIN people p ON p.id = r.person_id
+            WHERE r.family_id = ? AND {heard} AND r.id = (
+                SELECT MAX(r2.id) FROM commitment_responses r2
+                JOIN people p2 ON p2.id = r2.person_id
+                WHERE r2.family_id = r.family_id AND r2.commitment_key = r.commitment_key
+                  AND {heard_too})
+            """,  # noqa: S608 - only placeholders are formatted in
+            [family_id, *allowed, *allowed],
         )
     }
 
@@ -327,7 +351,8 @@ def _with_rules(db: Database, rows: list[dict]) -> list[Checkin]:
         ids = [row["id"] for row in rows]
         marks = ", ".join("?" for _ in ids)
         for row in db.query(
-            f"SELECT * FROM checkin_rules WHERE checkin_id IN ({marks})",  # noqa: S608
+            # In the order they were saved, which is the order of the form.
+            f"SELECT * FROM checkin_rules WHERE checkin_id IN ({marks}) ORDER BY rowid",  # noqa: S608
             ids,
         ):
             kept.setdefault(row["checkin_id"], {})[row["rule_key"]] = row["kept"]

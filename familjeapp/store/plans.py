@@ -129,13 +129,20 @@ class PlanVersion:
 
 @dataclass(frozen=True)
 class Change:
-    """One item that differs between two versions, as one reader sees them.
+    """One item, promise or date that differs between two versions, as one reader sees them.
 
-    ``item`` is the newer item for 'added' and 'changed', the older one for 'removed'.
+    ``item`` is the newer one for 'added' and 'changed', the older one for 'removed'.
     """
 
     kind: str  # 'added', 'changed' or 'removed'
-    item: PlanItem
+    item: PlanItem | Commitment | PlanEvent
+
+    @property
+    def what(self) -> str:
+        """'item', 'commitment' or 'event': how to say it."""
+        if isinstance(self.item, Commitment):
+            return "commitment"
+        return "event" if isinstance(self.item, PlanEvent) else "item"
 
 
 CHANGE_KINDS = ("added", "changed", "removed")
@@ -145,6 +152,8 @@ MOVES = ("up", "down")
 _CONTENT_FIELDS = (
     "kind", "text", "child_text", "picture", "responsible", "when_text", "how_we_know",
 )  # fmt: skip
+# A promise's words, who gives it and for when; its answer (confirmed or not) is no version's.
+_PROMISE_FIELDS = ("rule_key", "person_id", "text", "starts_on", "ends_on")
 
 
 def create_version(
@@ -596,6 +605,7 @@ def _read_plan(db: Database, version: dict, visibilities: frozenset[str]) -> Pla
     """A version with only the items, and promises for rules, whose visibility is allowed."""
     items = _items(db, version["id"], visibilities)
     visible_rules = {item.key for item in items if item.section == "rules"}
+    heard, allowed = heard_by(visibilities, writer="rp")
     commitments = [
         Commitment(
             row["commitment_key"],
@@ -609,16 +619,17 @@ def _read_plan(db: Database, version: dict, visibilities: frozenset[str]) -> Pla
             row["response"] or "waiting",
         )
         for row in db.query(
-            """
+            f"""
             SELECT c.*, p.name, p.picture,
                 (SELECT response FROM commitment_responses r
-                 WHERE r.family_id = ? AND r.commitment_key = c.commitment_key
+                 JOIN people rp ON rp.id = r.person_id
+                 WHERE r.family_id = ? AND r.commitment_key = c.commitment_key AND {heard}
                  ORDER BY r.id DESC LIMIT 1) AS response
             FROM commitments c JOIN people p ON p.id = c.person_id
             WHERE c.version_id = ? AND p.removed_at IS NULL
             ORDER BY c.starts_on, c.id
-            """,
-            [version["family_id"], version["id"]],
+            """,  # noqa: S608 - only placeholders are formatted in
+            [version["family_id"], *allowed, version["id"]],
         )
         if row["rule_key"] in visible_rules
     ]
@@ -656,8 +667,10 @@ def plan_version(db: Database, version_id: int, visibilities: frozenset[str]) ->
     return _read_plan(db, version, visibilities) if version else None
 
 
-def compare_items(older: list[PlanItem], newer: list[PlanItem]) -> list[Change]:
-    """What is new, changed and gone between two lists of items, matched by item key.
+def compare_items(
+    older: list, newer: list, fields: tuple[str, ...] = _CONTENT_FIELDS
+) -> list[Change]:
+    """What is new, changed and gone between two lists of items (or promises), matched by key.
 
     Give both lists as one reader sees them, so nothing that reader may not see can show.
     """
@@ -668,10 +681,39 @@ def compare_items(older: list[PlanItem], newer: list[PlanItem]) -> list[Change]:
         Change("changed", item)
         for item in newer
         if item.key in before
-        and any(getattr(item, f) != getattr(before[item.key], f) for f in _CONTENT_FIELDS)
+        and any(getattr(item, f) != getattr(before[item.key], f) for f in fields)
     ]
     removed = [Change("removed", item) for item in older if item.key not in after]
     return added + changed + removed
+
+
+def compare_events(older: list[PlanEvent], newer: list[PlanEvent]) -> list[Change]:
+    """What is new, moved and gone on the timeframe. Dates have no key across versions, so a
+    date is matched by what it says; one of the same kind and words on another day is moved."""
+
+    def said(event: PlanEvent) -> tuple:
+        return (event.kind, event.happens_on, event.title)
+
+    before, after = {said(e) for e in older}, {said(e) for e in newer}
+    gone = [e for e in older if said(e) not in after]
+    changes = []
+    for event in (e for e in newer if said(e) not in before):
+        moved = next((e for e in gone if (e.kind, e.title) == (event.kind, event.title)), None)
+        if moved is not None:
+            gone.remove(moved)
+        changes.append(Change("changed" if moved else "added", event))
+    return changes + [Change("removed", event) for event in gone]
+
+
+def compare_plans(older: Plan | None, newer: Plan) -> list[Change]:
+    """Every change between two versions, as one reader sees them: items, the promises made
+    for the rules, and the dates of the timeframe; new first, then changed, then gone."""
+    found = [
+        *compare_items(older.items if older else [], newer.items),
+        *compare_items(older.commitments if older else [], newer.commitments, _PROMISE_FIELDS),
+        *compare_events(older.events if older else [], newer.events),
+    ]
+    return [change for kind in CHANGE_KINDS for change in found if change.kind == kind]
 
 
 def changes_since_previous(
@@ -679,14 +721,15 @@ def changes_since_previous(
 ) -> list[Change]:
     """What changed from the published version before to the latest one, for one reader.
 
-    Only items whose visibility is in ``visibilities`` take part: a change to a parents-only
-    item never shows to the network, and a worker-only item never to the family. Empty when
-    there is no earlier published version.
+    Only items whose visibility is in ``visibilities`` take part, and the promises of the rules
+    among them: a change to a parents-only item never shows to the network, and a worker-only
+    item never to the family. The timeframe's dates are for everyone. Empty when there is no
+    earlier published version.
     """
     published = list(
         db.query(
             """
-            SELECT id FROM plan_versions WHERE family_id = ? AND status = 'published'
+            SELECT * FROM plan_versions WHERE family_id = ? AND status = 'published'
             ORDER BY number DESC LIMIT 2
             """,
             [family_id],
@@ -694,8 +737,10 @@ def changes_since_previous(
     )
     if len(published) < 2:
         return []
-    newest, previous = (row["id"] for row in published)
-    return compare_items(_items(db, previous, visibilities), _items(db, newest, visibilities))
+    newest, previous = published
+    return compare_plans(
+        _read_plan(db, previous, visibilities), _read_plan(db, newest, visibilities)
+    )
 
 
 def draft_changes(db: Database, family_id: int, draft_id: int) -> list[Change]:
@@ -705,8 +750,8 @@ def draft_changes(db: Database, family_id: int, draft_id: int) -> list[Change]:
     """
     everything = frozenset(VISIBILITIES)
     latest = _latest_published(db, family_id)
-    older = _items(db, latest["id"], everything) if latest else []
-    return compare_items(older, _items(db, draft_id, everything))
+    older = _read_plan(db, latest, everything) if latest else None
+    return compare_plans(older, plan_version(db, draft_id, everything))
 
 
 def record_worry_view(
@@ -727,20 +772,37 @@ def record_worry_view(
     )
 
 
-def worry_views(db: Database, family_id: int) -> dict[str, list[WorryView]]:
-    """Each person's newest view on each worry, by worry key."""
+def heard_by(visibilities: frozenset[str], writer: str = "p") -> tuple[str, list[str]]:
+    """SQL (and its parameters) that keeps only what the reader may hear of what the family
+    wrote. What a person writes has a visibility from their role, as a plan item has one: a
+    child's words are for the worker only (SECURITY.md, OSL 12:3), an adult's for the adults.
+    ``writer`` is the alias of the writer's ``people`` row in the query."""
+    allowed = sorted(visibilities)
+    marks = ", ".join("?" for _ in allowed)
+    return (
+        f"(CASE {writer}.role WHEN 'child' THEN 'worker' ELSE 'adults' END) IN ({marks})",
+        allowed,
+    )
+
+
+def worry_views(
+    db: Database, family_id: int, visibilities: frozenset[str]
+) -> dict[str, list[WorryView]]:
+    """Each person's newest view on each worry, by worry key: only those the reader may hear
+    (``visibilities`` as for plan items; a child's view reaches the worker only)."""
     views: dict[str, list[WorryView]] = {}
+    heard, allowed = heard_by(visibilities)
     for row in db.query(
-        """
+        f"""
         SELECT v.item_key, v.person_id, p.name, v.view, v.words, v.created_at
         FROM worry_views v JOIN people p ON p.id = v.person_id
-        WHERE v.family_id = ? AND p.removed_at IS NULL
+        WHERE v.family_id = ? AND p.removed_at IS NULL AND {heard}
           AND v.id = (SELECT MAX(id) FROM worry_views
                       WHERE family_id = v.family_id AND item_key = v.item_key
                         AND person_id = v.person_id)
         ORDER BY v.person_id
-        """,
-        [family_id],
+        """,  # noqa: S608 - only placeholders are formatted in
+        [family_id, *allowed],
     ):
         views.setdefault(row["item_key"], []).append(
             WorryView(row["person_id"], row["name"], row["view"], row["words"], row["created_at"])

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlite_utils import Database
 
 from ..db import transaction
-from . import audit, now, timestamp
+from . import audit, now, throttle, timestamp
 
 
 @dataclass(frozen=True)
@@ -88,12 +88,16 @@ def _delete(db: Database, family_id: int, *, days: int, actor: tuple) -> bool:
     actor_type, actor_id, role = actor
     # Every connection overwrites what is deleted (db.connect sets secure_delete).
     with transaction(db):
+        people = db.execute("SELECT id FROM people WHERE family_id = ?", [family_id]).fetchall()
         cursor = db.execute(
             "DELETE FROM families WHERE id = ? AND closed_at IS NOT NULL AND closed_at < ?",
             [family_id, cutoff(days)],
         )
         if cursor.rowcount != 1:
             return False
+        # Wrong codes are kept by hashed keys, not by family: they go by each person.
+        for (person_id,) in people:
+            throttle.forget(db, throttle.person_account(person_id))
         audit.record(
             db, "case_deleted", actor_type=actor_type, actor_id=actor_id, role=role,
             object_type="family", object_id=family_id, family_id=family_id,

@@ -12,13 +12,9 @@ from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import transaction
-from . import now, parse_timestamp, sha256, timestamp
+from . import now, parse_timestamp, sha256, throttle, timestamp
 
-# Wrong codes in a row before the person has to wait, and how long the waits grow.
-FREE_CODE_TRIES = 3
-FIRST_WAIT = timedelta(seconds=30)
-LONGEST_WAIT = timedelta(minutes=15)
-# At this many wrong codes in a row the worker is told, so they can help.
+# At this many wrong codes in a burst the worker is told, so they can help (once a burst).
 TELL_WORKER_AFTER = 5
 
 
@@ -30,6 +26,8 @@ class Session:
     created_at: str
     last_seen_at: str
     unlocked_at: str | None
+    # Set by Lämna snabbt: the device shows nothing until the person's code is typed again.
+    locked_at: str | None = None
 
 
 def start_session(
@@ -68,6 +66,7 @@ def find_session(db: Database, token: str, *, max_age: timedelta) -> Session | N
         row["created_at"],
         row["last_seen_at"],
         row["unlocked_at"],
+        row["locked_at"],
     )
 
 
@@ -85,6 +84,19 @@ def touch(db: Database, session: Session) -> None:
     """Mark the session as in use now, at most once a minute."""
     if now() - parse_timestamp(session.last_seen_at) >= TOUCH_EVERY:
         db["sessions"].update(session.id, {"last_seen_at": timestamp()})
+
+
+def needs_code(session: Session, *, idle: timedelta) -> bool:
+    """The device must ask for the person's code before it shows anything personal."""
+    return session.locked_at is not None or is_idle(session, idle=idle)
+
+
+def lock_session(db: Database, session_id: int) -> None:
+    """Lämna snabbt: lock the device at once; the person's own code opens it again."""
+    db.execute(
+        "UPDATE sessions SET locked_at = ? WHERE id = ? AND ended_at IS NULL AND locked_at IS NULL",
+        [timestamp(), session_id],
+    )
 
 
 def end_session(db: Database, session_id: int, reason: str) -> None:
@@ -106,52 +118,47 @@ def devices(db: Database, person_id: int) -> list[dict]:
 def set_code(db: Database, person_id: int, session_id: int, code: str) -> None:
     """Save the person's new code and unlock this device."""
     with transaction(db):
-        db["people"].update(
-            person_id,
-            {
-                "code_hash": generate_password_hash(code),
-                "code_failures": 0,
-                "code_retry_after": None,
-            },
-        )
+        db["people"].update(person_id, {"code_hash": generate_password_hash(code)})
+        # A new link from the worker is how a person is let in again: old waits are gone.
+        throttle.forget(db, throttle.person_account(person_id))
         stamp = timestamp()
-        db["sessions"].update(session_id, {"unlocked_at": stamp, "last_seen_at": stamp})
+        db["sessions"].update(
+            session_id, {"unlocked_at": stamp, "last_seen_at": stamp, "locked_at": None}
+        )
 
 
 @dataclass(frozen=True)
 class CodeCheck:
     ok: bool
     wait_seconds: int = 0
+    # False when the code was not even tried, because of a wait (store/throttle.py).
+    tried: bool = True
 
 
-def check_code(db: Database, person_id: int, session_id: int, code: str) -> CodeCheck:
-    """Check a typed code. Wrong codes in a row make the person wait longer each time.
+def check_code(
+    db: Database, person_id: int, session_id: int, code: str, *, address: str
+) -> CodeCheck:
+    """Check a typed code on this device, as store/throttle.py says: wrong codes make this
+    device wait longer each time, and each new burst of them tells the worker.
 
-    There is no hard lockout: a parent must not be able to lock a child out on purpose.
+    There is no hard lockout: a parent must not be able to lock a child out on purpose, and
+    someone holding one of the person's phones cannot keep the others out.
     """
+    account = throttle.person_account(person_id)
+    source = throttle.Source(device=f"session:{session_id}", address=address)
     with transaction(db):
+        if wait := throttle.wait_seconds(db, throttle.CODES, account=account, source=source):
+            return CodeCheck(False, wait, tried=False)
         person = next(db["people"].rows_where("id = ?", [person_id]))
-        retry_after = person["code_retry_after"]
-        if retry_after and retry_after > timestamp():
-            wait = parse_timestamp(retry_after) - now()
-            return CodeCheck(False, max(1, int(wait.total_seconds()) + 1))
         if person["code_hash"] and check_password_hash(person["code_hash"], code):
             stamp = timestamp()
-            db["people"].update(person_id, {"code_failures": 0, "code_retry_after": None})
-            db["sessions"].update(session_id, {"unlocked_at": stamp, "last_seen_at": stamp})
+            throttle.succeeded(db, account=account, source=source)
+            db["sessions"].update(
+                session_id, {"unlocked_at": stamp, "last_seen_at": stamp, "locked_at": None}
+            )
             return CodeCheck(True)
-        failures = person["code_failures"] + 1
-        wait = timedelta(0)
-        if failures >= FREE_CODE_TRIES:
-            wait = min(FIRST_WAIT * 2 ** (failures - FREE_CODE_TRIES), LONGEST_WAIT)
-        db["people"].update(
-            person_id,
-            {
-                "code_failures": failures,
-                "code_retry_after": timestamp(now() + wait) if wait else None,
-            },
-        )
-        if failures == TELL_WORKER_AFTER:
+        wait = throttle.failed(db, throttle.CODES, account=account, source=source)
+        if throttle.wrong_in_a_row(db, account, up_to=TELL_WORKER_AFTER) == TELL_WORKER_AFTER:
             db["attention_signals"].insert(
                 {
                     "family_id": person["family_id"],
@@ -160,4 +167,4 @@ def check_code(db: Database, person_id: int, session_id: int, code: str) -> Code
                     "created_at": timestamp(),
                 }
             )
-        return CodeCheck(False, int(wait.total_seconds()))
+        return CodeCheck(False, wait)

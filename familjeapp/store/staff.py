@@ -9,11 +9,8 @@ from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import transaction
-from . import now, parse_timestamp, timestamp
+from . import now, throttle, timestamp
 
-FREE_TRIES = 5
-FIRST_WAIT = timedelta(seconds=30)
-LONGEST_WAIT = timedelta(minutes=30)
 # Checked against when the e-mail is unknown, so both answers take as long (no account probing).
 _NOBODY = generate_password_hash("nobody has this password")
 
@@ -44,6 +41,8 @@ class StaffMember:
 class SignInCheck:
     worker_id: int | None
     wait_seconds: int = 0
+    # False when nothing was tried, because of a wait (store/throttle.py).
+    tried: bool = True
 
 
 def get_staff(db: Database, worker_id: int) -> StaffMember | None:
@@ -65,57 +64,47 @@ def get_staff(db: Database, worker_id: int) -> StaffMember | None:
     )  # fmt: skip
 
 
-def _wait(failures: int) -> timedelta:
-    if failures < FREE_TRIES:
-        return timedelta(0)
-    return min(FIRST_WAIT * 2 ** (failures - FREE_TRIES), LONGEST_WAIT)
+def check_password(
+    db: Database, email: str, password: str, *, source: throttle.Source
+) -> SignInCheck:
+    """The first step: e-mail and password, slowed down as store/throttle.py says.
 
-
-def _failed(db: Database, row: dict) -> SignInCheck:
-    failures = row["failed_logins"] + 1
-    wait = _wait(failures)
-    db["workers"].update(
-        row["id"],
-        {"failed_logins": failures, "retry_after": timestamp(now() + wait) if wait else None},
-    )
-    return SignInCheck(None, int(wait.total_seconds()))
-
-
-def _waiting(row: dict) -> SignInCheck | None:
-    if row["retry_after"] and row["retry_after"] > timestamp():
-        seconds = (parse_timestamp(row["retry_after"]) - now()).total_seconds()
-        return SignInCheck(None, max(1, int(seconds) + 1))
-    return None
-
-
-def check_password(db: Database, email: str, password: str) -> SignInCheck:
-    """The first step: e-mail and password. Failures in a row make the account wait."""
+    An unknown e-mail gets the same answers, the same waits and the same work (a hash checked).
+    """
+    account = throttle.staff_account(email)
     with transaction(db):
+        if wait := throttle.wait_seconds(db, throttle.STAFF, account=account, source=source):
+            return SignInCheck(None, wait, tried=False)
         row = next(
             db["workers"].rows_where("email = ? AND disabled_at IS NULL", [email.strip().lower()]),
             None,
         )
-        if row is None:
-            check_password_hash(_NOBODY, password)
-            return SignInCheck(None)
-        if waiting := _waiting(row):
-            return waiting
-        if not check_password_hash(row["password_hash"], password):
-            return _failed(db, row)
-        return SignInCheck(row["id"])
+        right = check_password_hash(row["password_hash"] if row else _NOBODY, password)
+        if right and row is not None:
+            return SignInCheck(row["id"])
+        return SignInCheck(
+            None, throttle.failed(db, throttle.STAFF, account=account, source=source)
+        )
 
 
 def check_totp(
-    db: Database, worker_id: int, code: str, *, secret: str | None = None
+    db: Database,
+    worker_id: int,
+    code: str,
+    *,
+    source: throttle.Source,
+    secret: str | None = None,
 ) -> SignInCheck:
-    """The second step: a one-time code from the authenticator app, good once.
+    """The second step: a one-time code from the authenticator app, good once. Wrong codes
+    count with wrong passwords (store/throttle.py); a right one clears this browser's.
 
     ``secret`` is given while enrolling, before it is saved for the worker.
     """
     with transaction(db):
         row = next(db["workers"].rows_where("id = ?", [worker_id]))
-        if waiting := _waiting(row):
-            return waiting
+        account = throttle.staff_account(row["email"])
+        if wait := throttle.wait_seconds(db, throttle.STAFF, account=account, source=source):
+            return SignInCheck(None, wait, tried=False)
         totp = pyotp.TOTP(secret or row["totp_secret"] or "")
         step = None
         for offset in (0, -1, 1):  # allow for a phone clock a little off
@@ -124,11 +113,14 @@ def check_totp(
                 step = totp.timecode(moment)
                 break
         if step is None or (row["totp_last_step"] is not None and step <= row["totp_last_step"]):
-            return _failed(db, row)
-        update = {"failed_logins": 0, "retry_after": None, "totp_last_step": step}
+            return SignInCheck(
+                None, throttle.failed(db, throttle.STAFF, account=account, source=source)
+            )
+        update = {"totp_last_step": step}
         if secret:
             update["totp_secret"] = secret
         db["workers"].update(worker_id, update)
+        throttle.succeeded(db, account=account, source=source)
         return SignInCheck(worker_id)
 
 

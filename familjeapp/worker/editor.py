@@ -70,7 +70,7 @@ def back_to_editor(family_id: int, anchor: str | None = None):
     return redirect(url_for(".plan_editor", family_id=family_id, _anchor=anchor), 303)
 
 
-@bp.get("/familj/<int:family_id>/plan")
+@bp.get("/familj/<id:family_id>/plan")
 @staff_page()
 def plan_editor(family_id: int):
     """The plan section by section: the draft to change, or what the family sees now."""
@@ -97,7 +97,7 @@ def plan_editor(family_id: int):
     )
 
 
-@bp.post("/familj/<int:family_id>/plan/utkast")
+@bp.post("/familj/<id:family_id>/plan/utkast")
 @staff_page()
 def plan_start_draft(family_id: int):
     """Start writing the next version: a copy of what the family sees now."""
@@ -106,7 +106,7 @@ def plan_start_draft(family_id: int):
     return back_to_editor(family_id)
 
 
-@bp.post("/familj/<int:family_id>/plan/publicera")
+@bp.post("/familj/<id:family_id>/plan/publicera")
 @staff_page()
 def plan_publish(family_id: int):
     """Make the draft the version the family sees."""
@@ -172,7 +172,7 @@ def item_page(family_id: int, section: str, item: plans.PlanItem | None):
     ), status
 
 
-@bp.route("/familj/<int:family_id>/plan/ny/<section>", methods=["GET", "POST"])
+@bp.route("/familj/<id:family_id>/plan/ny/<section>", methods=["GET", "POST"])
 @staff_page()
 def plan_new_item(family_id: int, section: str):
     """Add an item to one part of the plan."""
@@ -190,7 +190,7 @@ def current_item(family_id: int, item_key: str) -> plans.PlanItem:
     return item
 
 
-@bp.route("/familj/<int:family_id>/plan/punkt/<item_key>", methods=["GET", "POST"])
+@bp.route("/familj/<id:family_id>/plan/punkt/<item_key>", methods=["GET", "POST"])
 @staff_page()
 def plan_edit_item(family_id: int, item_key: str):
     """Change an item's words, picture, kind or who may read it."""
@@ -198,7 +198,7 @@ def plan_edit_item(family_id: int, item_key: str):
     return item_page(family_id, item.section, item)
 
 
-@bp.post("/familj/<int:family_id>/plan/punkt/<item_key>/ta-bort")
+@bp.post("/familj/<id:family_id>/plan/punkt/<item_key>/ta-bort")
 @staff_page()
 def plan_remove_item(family_id: int, item_key: str):
     """Take an item out of the next version; the published ones keep it."""
@@ -208,7 +208,7 @@ def plan_remove_item(family_id: int, item_key: str):
     return back_to_editor(family_id)
 
 
-@bp.post("/familj/<int:family_id>/plan/punkt/<item_key>/flytta")
+@bp.post("/familj/<id:family_id>/plan/punkt/<item_key>/flytta")
 @staff_page()
 def plan_move_item(family_id: int, item_key: str):
     """Move an item one step up or down in its list."""
@@ -219,7 +219,7 @@ def plan_move_item(family_id: int, item_key: str):
     return back_to_editor(family_id, f"punkt-{item_key}")
 
 
-@bp.route("/familj/<int:family_id>/plan/punkt/<item_key>/lofte", methods=["GET", "POST"])
+@bp.route("/familj/<id:family_id>/plan/punkt/<item_key>/lofte", methods=["GET", "POST"])
 @staff_page()
 def plan_add_commitment(family_id: int, item_key: str):
     """Someone of the family or network promises something for a rule, for a period."""
@@ -249,7 +249,7 @@ def plan_add_commitment(family_id: int, item_key: str):
     ), 400 if form.errors else 200  # fmt: skip
 
 
-@bp.post("/familj/<int:family_id>/plan/lofte/<commitment_key>/ta-bort")
+@bp.post("/familj/<id:family_id>/plan/lofte/<commitment_key>/ta-bort")
 @staff_page()
 def plan_remove_commitment(family_id: int, commitment_key: str):
     """Take a promise out of the next version."""
@@ -264,7 +264,7 @@ def plan_remove_commitment(family_id: int, commitment_key: str):
     return back_to_editor(family_id, f"punkt-{promise.rule_key}")
 
 
-@bp.route("/familj/<int:family_id>/plan/skala", methods=["GET", "POST"])
+@bp.route("/familj/<id:family_id>/plan/skala", methods=["GET", "POST"])
 @staff_page()
 def plan_scale(family_id: int):
     """The safety scale's question and what 0 and 10 mean for this family."""
@@ -293,7 +293,7 @@ def plan_scale(family_id: int):
     ), 400 if form.errors else 200
 
 
-@bp.route("/familj/<int:family_id>/plan/tidsram/ny", methods=["GET", "POST"])
+@bp.route("/familj/<id:family_id>/plan/tidsram/ny", methods=["GET", "POST"])
 @staff_page()
 def plan_add_event(family_id: int):
     """Put a date on the timeframe: the start, a network meeting, a follow-up, the end."""
@@ -312,7 +312,7 @@ def plan_add_event(family_id: int):
     ), 400 if form.errors else 200
 
 
-@bp.post("/familj/<int:family_id>/plan/tidsram/<int:event_id>/ta-bort")
+@bp.post("/familj/<id:family_id>/plan/tidsram/<id:event_id>/ta-bort")
 @staff_page()
 def plan_remove_event(family_id: int, event_id: int):
     """Take a date off the draft's timeframe (dates have no key across versions: draft only)."""
@@ -324,7 +324,7 @@ def plan_remove_event(family_id: int, event_id: int):
     return back_to_editor(family_id, "tidsram")
 
 
-@bp.get("/familj/<int:family_id>/plan/versioner")
+@bp.get("/familj/<id:family_id>/plan/versioner")
 @staff_page()
 def plan_versions(family_id: int):
     """Every version of the plan, newest first."""
@@ -335,7 +335,7 @@ def plan_versions(family_id: int):
     )
 
 
-@bp.get("/familj/<int:family_id>/plan/versioner/<int:number>")
+@bp.get("/familj/<id:family_id>/plan/versioner/<id:number>")
 @staff_page()
 def plan_version(family_id: int, number: int):
     """One version as it was, read only, with every item and who may read it."""

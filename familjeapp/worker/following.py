@@ -1,23 +1,17 @@
 """Following the plan: check-ins, the scale over time, commitments and views, and print."""
 
 import secrets
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import to_user_timezone
 
+from .. import clock
 from ..access import ADULTS, deny, staff_page, visibilities
 from ..chart import scale_chart
 from ..db import get_db
 from ..store import checkins, families, plans
-from .following_forms import (
-    OLDEST_RATING,
-    PersonFilterForm,
-    PrintForm,
-    WorkerRatingForm,
-    local_today,
-)
+from .following_forms import OLDEST_RATING, PersonFilterForm, PrintForm, WorkerRatingForm
 from .views import bp
 
 
@@ -28,11 +22,6 @@ def who(checkin: checkins.Checkin) -> str:
     if checkin.person_name:
         return _("%(name)s (social worker)", name=checkin.person_name)
     return _("The social worker")
-
-
-def local_day(moment: datetime) -> date:
-    """The calendar day of a moment where the workers are, to match it to a meeting day."""
-    return to_user_timezone(moment).date()
 
 
 def not_said_yet(
@@ -49,7 +38,7 @@ def not_said_yet(
     ]
 
 
-@bp.get("/familj/<int:family_id>/folj")
+@bp.get("/familj/<id:family_id>/folj")
 @staff_page()
 def follow(family_id: int):
     """Följ planen: every check-in (children's and unshared ones too), the scale over time
@@ -59,7 +48,7 @@ def follow(family_id: int):
     return following_page(family_id, form)
 
 
-@bp.post("/familj/<int:family_id>/folj/skattning")
+@bp.post("/familj/<id:family_id>/folj/skattning")
 @staff_page()
 def record_rating(family_id: int):
     """The worker's own rating, e.g. at a network meeting: saved once, never shown to the
@@ -77,7 +66,7 @@ def record_rating(family_id: int):
                 rating=int(form.rating.data),
                 words=(form.words.data or "").strip(),
                 rated_on=form.rated_on.data,
-                today=local_today(),
+                today=clock.today(),
                 version_id=plan.version_id if plan else None,
             )
         except checkins.CheckinConflict:
@@ -120,7 +109,7 @@ def following_page(
         meetings,
     )
     worries = plan.of_kind(*plans.KINDS["worries"]) if plan else []
-    views = plans.worry_views(db, family_id)
+    views = plans.worry_views(db, family_id, visibilities("worker"))
     by_person: dict[int, list[plans.Commitment]] = {}
     for commitment in plan.commitments if plan else []:
         by_person.setdefault(commitment.person_id, []).append(commitment)
@@ -133,25 +122,25 @@ def following_page(
         chart=chart,
         rated=rated,
         meetings=meetings,
-        at_meeting={c.id for c in rated if local_day(c.at) in meeting_days},
+        at_meeting={c.id for c in rated if clock.local_date(c.at) in meeting_days},
         chooser=chooser,
         shown=[c for c in every if chooser.person_id is None or c.person_id == chooser.person_id],
         rule_texts=checkins.rule_texts(db, family_id),
         commitments=list(by_person.values()),
-        responses=checkins.commitment_responses(db, family_id),
+        responses=checkins.commitment_responses(db, family_id, visibilities("worker")),
         worries=worries,
         views=views,
         not_yet={item.key: not_said_yet(item, people, views) for item in worries},
         form=form,
         message=message,
         saved=saved if any(c.id == saved and c.by_worker for c in every) else None,
-        today=local_today(),
-        oldest=local_today() - OLDEST_RATING,
+        today=clock.today(),
+        oldest=clock.today() - OLDEST_RATING,
         who=who,
     ), status
 
 
-@bp.get("/familj/<int:family_id>/utskrift")
+@bp.get("/familj/<id:family_id>/utskrift")
 @staff_page()
 def print_plan(family_id: int):
     """The latest published plan as one audience sees it, for a meeting or a family without
@@ -171,8 +160,8 @@ def print_plan(family_id: int):
         people=families.family_people(db, family_id),
         # A child's printout leaves out what the adults think of the worries, as the child's
         # own pages do; the adults' printouts show it, as their plan page does.
-        views=plans.worry_views(db, family_id) if adults else {},
+        views=plans.worry_views(db, family_id, visibilities(form.role)),
         adults=adults,
         form=form,
-        today=local_today(),
+        today=clock.today(),
     )

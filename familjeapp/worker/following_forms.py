@@ -1,15 +1,15 @@
 """Forms for following a family's plan: whose check-ins to show, the worker's own rating, and
 who a printout is for."""
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
-from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Regexp, ValidationError
 
+from .. import clock
 from ..family.forms import WORDS_LENGTH
 
 # A rating older than this is almost surely a typo in the year; a case rarely runs longer
@@ -18,11 +18,6 @@ OLDEST_RATING = timedelta(days=366)
 # Who a printout is for, and the role whose visibility rules it follows (PRODUCT.md):
 # "everyone" means what a child may see, which is also what every adult may see.
 AUDIENCES = {"parents": "parent", "network": "network", "everyone": "child"}
-
-
-def local_today() -> date:
-    """Today where the workers are (the app's time zone), not where the server runs."""
-    return datetime.now(get_timezone()).date()
 
 
 class PersonFilterForm(FlaskForm):
@@ -52,7 +47,7 @@ class WorkerRatingForm(FlaskForm):
     client_id = HiddenField(
         validators=[
             InputRequired(message=_l("Reload the page and try again.")),
-            Regexp(r"^[A-Za-z0-9_-]{16,64}$", message=_l("Reload the page and try again.")),
+            Regexp(r"^[A-Za-z0-9_-]{16,64}\Z", message=_l("Reload the page and try again.")),
         ]
     )
     # The only check is the choice itself, so a missing or odd value gives one clear message.
@@ -64,14 +59,14 @@ class WorkerRatingForm(FlaskForm):
     words = TextAreaField(_l("Note (you can leave this empty)"), validators=[WORDS_LENGTH])
     rated_on = DateField(
         _l("Date of the rating"),
-        default=local_today,
+        default=clock.today,
         invalid_value_message=_l("Write the date as year-month-day, for example 2026-03-12."),
     )
 
     def validate_rated_on(self, field):
         if field.data is None:
             return
-        today = local_today()
+        today = clock.today()
         if field.data > today:
             raise ValidationError(_l("The date cannot be in the future."))
         if field.data < today - OLDEST_RATING:

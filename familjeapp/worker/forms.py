@@ -29,7 +29,7 @@ class OneTimeCodeForm(FlaskForm):
         _l("Code from the authenticator app"),
         validators=[
             InputRequired(message=_l("Write the 6 digits from the app.")),
-            Regexp(r"^\s*[0-9]{6}\s*$", message=_l("The code is 6 digits.")),
+            Regexp(r"^\s*[0-9]{6}\s*\Z", message=_l("The code is 6 digits.")),
         ],
     )
 
@@ -70,7 +70,7 @@ class PersonForm(FlaskForm):
         _l("Picture"),
         validators=[
             Optional(),
-            Regexp(r"^[a-z0-9-]{1,80}$", message=_l("Choose a picture from the library.")),
+            Regexp(r"^[a-z0-9-]{1,80}\Z", message=_l("Choose a picture from the library.")),
         ],
     )
     # Only for finding a picture; never saved.

@@ -2,6 +2,7 @@
 municipality's own network: signing in with a second factor, the dashboard, and families."""
 
 import io
+import secrets
 from datetime import timedelta
 
 import pyotp
@@ -19,20 +20,20 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from markupsafe import Markup
 
 from .. import htmx
 from ..access import public, staff_page, staff_role
 from ..auth.forms import ConfirmForm
-from ..auth.views import CLEAR_SITE_DATA, safe_next
+from ..auth.views import FORGET_THIS_DEVICE, retry_after, wait_words
 from ..db import get_db
 from ..photos import PhotoRejected, clean_photo
 from ..pictures import load_library
-from ..store import audit, families, invites, now, parse_timestamp, staff, timestamp
+from ..store import audit, families, invites, now, parse_timestamp, staff, throttle, timestamp
 from ..store import photos as photo_store
 from ..store import sessions as sessions_store
 from ..templating import photo_response
+from ..urls import safe_next
 from .forms import FamilyForm, InviteForm, OneTimeCodeForm, PersonForm, SignInForm
 
 bp = Blueprint("worker", __name__, url_prefix="/personal")
@@ -50,19 +51,29 @@ def log_staff(action: str, worker_id: int | None, *, outcome: str = "ok", role: 
     )  # fmt: skip
 
 
-def wait_message(seconds: int) -> str:
-    return ngettext(
-        "Too many tries. Wait %(num)d second and try again.",
-        "Too many tries. Wait %(num)d seconds and try again.",
-        seconds,
-    )
+def sign_in_source() -> throttle.Source:
+    """Where a sign-in try comes from: this browser (an id kept in its cookie) and its address.
+    Wrong tries are counted for each, and for the account (store/throttle.py)."""
+    browser = session.setdefault("browser", secrets.token_urlsafe(16))
+    return throttle.Source(device=f"browser:{browser}", address=request.remote_addr or "")
 
 
 def refused(check: staff.SignInCheck, message: str) -> tuple[int, str]:
-    """The answer to a failed step: wait (429) after too many tries, else try again (400)."""
+    """The answer to a failed step: try again (400), or wait (429) after too many tries."""
+    if not check.tried:
+        # Nothing was tried, so nothing may be said of what was written.
+        return 429, f"{wait_words(check.wait_seconds)} " + _(
+            "There were too many wrong tries, so we did not try what you wrote now."
+        )
     if check.wait_seconds:
-        return 429, wait_message(check.wait_seconds)
+        return 429, f"{message} {wait_words(check.wait_seconds)}"
     return 400, message
+
+
+def step_page(template: str, status: int, wait: int, **context):
+    """A sign-in step's page; during a wait it shows the time left and says so in Retry-After."""
+    page = render_template(template, wait_seconds=wait, **context)
+    return retry_after(make_response(page, status), wait)
 
 
 def pending_worker() -> int | None:
@@ -80,9 +91,11 @@ def sign_in():
     if g.worker is not None:
         return redirect(url_for(".dashboard"))
     form = SignInForm()
-    message, status = None, 200
+    message, status, wait = None, 200, 0
     if form.validate_on_submit():
-        check = staff.check_password(get_db(), form.email.data, form.password.data)
+        check = staff.check_password(
+            get_db(), form.email.data, form.password.data, source=sign_in_source()
+        )
         if check.worker_id is not None:
             session.pop("staff_sid", None)
             session["staff_pending"] = {"worker_id": check.worker_id, "at": timestamp()}
@@ -92,9 +105,10 @@ def sign_in():
             return redirect(url_for(step), 303)
         log_staff("staff_sign_in_failed", None, outcome="denied")
         status, message = refused(check, _("The e-mail or the password is wrong."))
+        wait = check.wait_seconds
     elif form.errors:
         status = 400
-    return render_template("worker/sign_in.html", form=form, message=message), status
+    return step_page("worker/sign_in.html", status, wait, form=form, message=message)
 
 
 def finish_sign_in(worker_id: int):
@@ -115,18 +129,21 @@ def one_time_code():
     if worker_id is None:
         return redirect(url_for(".sign_in"))
     form = OneTimeCodeForm()
-    message, status = None, 200
+    message, status, wait = None, 200, 0
     if form.validate_on_submit():
-        check = staff.check_totp(get_db(), worker_id, form.code.data.strip())
+        check = staff.check_totp(
+            get_db(), worker_id, form.code.data.strip(), source=sign_in_source()
+        )
         if check.worker_id is not None:
             return finish_sign_in(worker_id)
         log_staff("staff_totp_failed", worker_id, outcome="denied")
         status, message = refused(
             check, _("That code did not work. Wait for a new code in the app and try again.")
         )
+        wait = check.wait_seconds
     elif form.errors:
         status = 400
-    return render_template("worker/one_time_code.html", form=form, message=message), status
+    return step_page("worker/one_time_code.html", status, wait, form=form, message=message)
 
 
 def qr_svg(data: str) -> Markup:
@@ -150,9 +167,11 @@ def enrol():
         return redirect(url_for(".one_time_code"))
     secret = session.setdefault("staff_enrol_secret", pyotp.random_base32())
     form = OneTimeCodeForm()
-    message, status = None, 200
+    message, status, wait = None, 200, 0
     if form.validate_on_submit():
-        check = staff.check_totp(get_db(), worker_id, form.code.data.strip(), secret=secret)
+        check = staff.check_totp(
+            get_db(), worker_id, form.code.data.strip(), source=sign_in_source(), secret=secret
+        )
         if check.worker_id is not None:
             session.pop("staff_enrol_secret", None)
             log_staff("staff_totp_enrolled", worker_id, role=staff_role(worker))
@@ -160,12 +179,14 @@ def enrol():
         status, message = refused(
             check, _("That code did not work. Check that the app shows familjeapp and try again.")
         )
+        wait = check.wait_seconds
     elif form.errors:
         status = 400
     uri = pyotp.TOTP(secret).provisioning_uri(name=worker.email, issuer_name="familjeapp")
-    return render_template(
-        "worker/enrol.html", form=form, message=message, qr=qr_svg(uri), secret=secret
-    ), status
+    return step_page(
+        "worker/enrol.html", status, wait, form=form, message=message, qr=qr_svg(uri),
+        secret=secret,
+    )  # fmt: skip
 
 
 @bp.post("/logga-ut")
@@ -177,7 +198,7 @@ def sign_out():
         log_staff("staff_sign_out", g.worker.id, role=staff_role(g.worker))
     session.pop("staff_sid", None)
     response = make_response(redirect(url_for(".sign_in"), 303))
-    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    response.headers["Clear-Site-Data"] = FORGET_THIS_DEVICE
     return response
 
 
@@ -220,7 +241,7 @@ def new_family():
     return render_template("worker/new_family.html", form=form), 400 if form.errors else 200
 
 
-@bp.get("/familj/<int:family_id>")
+@bp.get("/familj/<id:family_id>")
 @staff_page()
 def family(family_id: int):
     """One family: its people with their devices and invites, and what needs attention."""
@@ -246,7 +267,7 @@ PHOTO_REJECTED = {
 }
 
 
-@bp.route("/familj/<int:family_id>/personer/ny", methods=["GET", "POST"])
+@bp.route("/familj/<id:family_id>/personer/ny", methods=["GET", "POST"])
 @staff_page()
 def add_person(family_id: int):
     """Add a parent, child or network member, with a library picture or a photo.
@@ -294,7 +315,7 @@ def add_person(family_id: int):
     ), status
 
 
-@bp.get("/familj/<int:family_id>/foto/<int:photo_id>")
+@bp.get("/familj/<id:family_id>/foto/<id:photo_id>")
 @staff_page()
 def photo(family_id: int, photo_id: int):
     """A family member's photo, for the family's own workers."""
@@ -308,7 +329,7 @@ def family_person(family_id: int, person_id: int):
     return person
 
 
-@bp.post("/familj/<int:family_id>/personer/<int:person_id>/inbjudan")
+@bp.post("/familj/<id:family_id>/personer/<id:person_id>/inbjudan")
 @staff_page()
 def invite(family_id: int, person_id: int):
     """A new personal link for one person: shown once, as a link, a QR code and a text."""
@@ -336,7 +357,7 @@ def invite(family_id: int, person_id: int):
     )
 
 
-@bp.post("/familj/<int:family_id>/personer/<int:person_id>/enheter/<int:session_id>/stang")
+@bp.post("/familj/<id:family_id>/personer/<id:person_id>/enheter/<id:session_id>/stang")
 @staff_page()
 def revoke_device(family_id: int, person_id: int, session_id: int):
     """End one device's session at once ("farmor lost her phone")."""
@@ -348,7 +369,7 @@ def revoke_device(family_id: int, person_id: int, session_id: int):
     return redirect(url_for(".family", family_id=family_id, _anchor=f"person-{person.id}"), 303)
 
 
-@bp.post("/familj/<int:family_id>/signaler/<int:signal_id>/hanterad")
+@bp.post("/familj/<id:family_id>/signaler/<id:signal_id>/hanterad")
 @staff_page()
 def handle_signal(family_id: int, signal_id: int):
     """Mark a signal handled; who and when are kept."""
@@ -358,7 +379,7 @@ def handle_signal(family_id: int, signal_id: int):
     return redirect(safe_next(request.form.get("next")) or url_for(".dashboard"), 303)
 
 
-@bp.post("/familj/<int:family_id>/avsluta")
+@bp.post("/familj/<id:family_id>/avsluta")
 @staff_page()
 def close_case(family_id: int):
     """Close the family's case. Nothing is deleted: closing starts the retention period, after

@@ -10,12 +10,14 @@ import re
 import secrets
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -81,35 +83,28 @@ def _run(env: dict, *args: str, stdin: str | None = None) -> str:
     return done.stdout
 
 
-@pytest.fixture(scope="session")
-def live_server(server_env: dict, tmp_path_factory) -> Iterator[str]:
-    """`familjeapp serve` on a free port; yields its base URL; stopped at the end of the run."""
-    _run(server_env, "init-db")
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("e2e-log") / "serve.log"
+@contextmanager
+def _running(command: list[str], env: dict, log_path: Path, ready_url: str) -> Iterator[None]:
+    """Start a server process, wait until ready_url answers 200, stop it when done."""
+    # The TLS proxy's certificate is made for the test: trust it for this check only.
+    unverified = ssl._create_unverified_context()  # noqa: S323
     with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [*_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=server_env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + 20
             while True:
                 if process.poll() is not None:
-                    pytest.fail(f"familjeapp serve stopped at once:\n{log_path.read_text()}")
+                    pytest.fail(f"{command[0]} stopped at once:\n{log_path.read_text()}")
                 try:
-                    with urllib.request.urlopen(base_url + "/", timeout=2) as answer:
+                    with urllib.request.urlopen(ready_url, timeout=2, context=unverified) as answer:
                         if answer.status == 200:
                             break
                 except (urllib.error.URLError, ConnectionError, TimeoutError):
                     pass
                 if time.monotonic() > deadline:
-                    pytest.fail(f"familjeapp serve did not answer in 20 s:\n{log_path.read_text()}")
+                    pytest.fail(f"{command[0]} did not answer in 20 s:\n{log_path.read_text()}")
                 time.sleep(0.1)
-            yield base_url
+            yield
         finally:
             process.terminate()
             try:
@@ -117,6 +112,113 @@ def live_server(server_env: dict, tmp_path_factory) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def _serve(env: dict, port: int) -> list[str]:
+    return [*_command(), "serve", "--host", "127.0.0.1", "--port", str(port)]
+
+
+@pytest.fixture(scope="session")
+def live_server(server_env: dict, tmp_path_factory) -> Iterator[str]:
+    """`familjeapp serve` on a free port; yields its base URL; stopped at the end of the run."""
+    _run(server_env, "init-db")
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log_path = tmp_path_factory.mktemp("e2e-log") / "serve.log"
+    with _running(_serve(server_env, port), server_env, log_path, base_url + "/"):
+        yield base_url
+
+
+# --- HTTPS, as a municipality runs it ---------------------------------------------------------
+# deploy/nginx.conf itself, from Debian's nginx, with a certificate made for the run, in front of
+# a second `familjeapp serve` told that one proxy is in front (FAMILJEAPP_PROXIES=1). Both
+# servers share the run's database, so new_family() works for either.
+
+DEPLOY_NGINX = Path(__file__).parents[2] / "deploy" / "nginx.conf"
+
+
+def _nginx() -> str:
+    found = shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(p).exists()), None
+    )
+    if not found:
+        pytest.fail("nginx is not installed (make test installs Debian's nginx-light)")
+    return found
+
+
+def _test_certificate(folder: Path) -> tuple[Path, Path]:
+    key, crt = folder / "key.pem", folder / "crt.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(crt)],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    return key, crt
+
+
+def nginx_site(folder: Path, *, app_port: int, https_port: int, http_port: int) -> str:
+    """deploy/nginx.conf with only the names a municipality would change replaced."""
+    key, crt = _test_certificate(folder)
+    site = DEPLOY_NGINX.read_text()
+    for ours, theirs in [
+        ("/etc/letsencrypt/live/familjeapp.example.se/fullchain.pem", str(crt)),
+        ("/etc/letsencrypt/live/familjeapp.example.se/privkey.pem", str(key)),
+        ("server_name familjeapp.example.se;", "server_name 127.0.0.1;"),
+        ("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};"),
+        ("listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl"),
+        ("listen 80;", f"listen 127.0.0.1:{http_port};"),
+        ("/var/log/nginx/familjeapp.access.log", str(folder / "access.log")),
+    ]:
+        assert ours in site, f"deploy/nginx.conf no longer has {ours!r}: update the test"
+        site = site.replace(ours, theirs)
+    return site
+
+
+@pytest.fixture(scope="session")
+def tls_proxy(live_server: str, server_env: dict, tmp_path_factory) -> Iterator[dict]:
+    """nginx ending TLS in front of `familjeapp serve`; yields its URL and its access log."""
+    folder = tmp_path_factory.mktemp("tls-proxy")
+    app_port, https_port, http_port = _free_port(), _free_port(), _free_port()
+    (folder / "site.conf").write_text(
+        nginx_site(folder, app_port=app_port, https_port=https_port, http_port=http_port)
+    )
+    temp = " ".join(
+        f"{kind}_temp_path {folder / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    (folder / "nginx.conf").write_text(
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + f"daemon off;\nworker_processes 1;\npid {folder / 'nginx.pid'};\n"
+        f"error_log {folder / 'error.log'};\nevents {{ worker_connections 64; }}\n"
+        f"http {{ {temp} include {folder / 'site.conf'}; }}\n"
+    )
+    env = {**server_env, "FAMILJEAPP_PROXIES": "1"}
+    url = f"https://127.0.0.1:{https_port}"
+    nginx = [_nginx(), "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", "stderr"]
+    with (
+        _running(_serve(env, app_port), env, folder / "serve.log", f"http://127.0.0.1:{app_port}/"),
+        _running(nginx, env, folder / "nginx.log", url + "/"),
+    ):
+        yield {
+            "url": url,
+            "http_url": f"http://127.0.0.1:{http_port}",
+            "log": folder / "access.log",
+        }
+
+
+@pytest.fixture
+def https_phone(make_context, tls_proxy: dict) -> BrowserContext:
+    """A Pixel 7 that reaches the app over HTTPS through the TLS proxy."""
+    return make_context("Pixel 7", base_url=tls_proxy["url"], ignore_https_errors=True)
+
+
+@pytest.fixture
+def https_desktop(make_context, tls_proxy: dict) -> BrowserContext:
+    """A social worker's desktop browser over HTTPS through the TLS proxy."""
+    return make_context(
+        None, viewport=DESKTOP, screen=DESKTOP, base_url=tls_proxy["url"], ignore_https_errors=True
+    )
 
 
 @pytest.fixture(scope="session")
@@ -174,10 +276,9 @@ def base_url(live_server: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def browser_context_args(browser_context_args, base_url: str) -> dict:
-    """Every context talks to the live server; the device comes from the fixtures below."""
-    kept = {k: v for k, v in browser_context_args.items() if k == "record_video_dir"}
-    return {**kept, "base_url": base_url}
+def browser_context_args(browser_context_args) -> dict:
+    """The device and the server (base_url) come from make_context below."""
+    return {k: v for k, v in browser_context_args.items() if k == "record_video_dir"}
 
 
 def _answer_neutral_site(route: Route) -> None:
@@ -185,12 +286,14 @@ def _answer_neutral_site(route: Route) -> None:
 
 
 @pytest.fixture
-def make_context(new_context, playwright) -> Callable[..., BrowserContext]:
-    """A new browser context (another phone); device is a Playwright device name or None."""
+def make_context(new_context, playwright, base_url: str) -> Callable[..., BrowserContext]:
+    """A new browser context (another phone); device is a Playwright device name or None.
+    It talks to the live server unless options give another base_url (the TLS proxy)."""
 
     def make(device: str | None = "Pixel 7", **options) -> BrowserContext:
         args = dict(playwright.devices[device]) if device else {}
         args.pop("default_browser_type", None)
+        args["base_url"] = base_url
         args.update(options)
         context = new_context(**args)
         context.set_default_timeout(TIMEOUT_MS)
@@ -265,21 +368,22 @@ def desktop(make_context) -> BrowserContext:
 
 
 # The last time step each secret was used for in this run: the server refuses a code whose step
-# it has already seen for that worker, so a second sign-in waits for the app's next code.
+# it has already seen for that worker. The demo's workers are the same in every demo family, so
+# they sign in many times in a run.
 _used_steps: dict[str, int] = {}
 
 
 def one_time_code(secret: str) -> str:
-    """What the authenticator app shows now; waits for the next code if this one was used."""
+    """What the authenticator app shows now. When that code was used, the next one (the server
+    takes it too, for a phone whose clock is a little ahead); when both were, waits for a new."""
     totp = pyotp.TOTP(secret)
     moment = time.time()
     step = int(moment // totp.interval)
-    if _used_steps.get(secret, -1) >= step:
-        time.sleep((step + 1) * totp.interval - moment + 0.1)
-        moment = time.time()
-        step = int(moment // totp.interval)
-    _used_steps[secret] = step
-    return totp.at(moment)
+    wanted = max(step, _used_steps.get(secret, -1) + 1)
+    if wanted > step + 1:
+        time.sleep((wanted - 1) * totp.interval - moment + 0.1)
+    _used_steps[secret] = wanted
+    return totp.at(wanted * totp.interval)
 
 
 def staff_sign_in(page: Page, worker: dict, *, check: Callable[[Page], None] | None = None) -> None:
@@ -409,6 +513,12 @@ def assert_no_horizontal_scroll(page: Page) -> None:
 def neutral_url() -> str:
     """Where "Lämna snabbt" leads in these tests (FAMILJEAPP_QUICK_EXIT_URL)."""
     return NEUTRAL_URL
+
+
+@pytest.fixture
+def code() -> str:
+    """The code sign_in chooses for each person."""
+    return CODE
 
 
 @pytest.fixture(name="sign_in")

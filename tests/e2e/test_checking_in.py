@@ -273,3 +273,126 @@ def test_grandmother_withdraws_a_commitment_with_a_reason(
     expect(promise_in_the_rules(saras_phone, BRITT_CALLS)).to_contain_text("Inte bekräftat än")
 
     assert not problems, "Not announced to a screen reader:\n" + "\n".join(problems)
+
+
+NOT_SAVED = "Inte sparat."
+STILL_HERE = "Det du har valt finns kvar här."
+
+
+def the_scale(page):
+    return page.get_by_role("region", name="Säkerhetsskalan")
+
+
+def test_the_scale_on_the_plan_is_a_picture_with_the_latest_rating_and_a_way_to_answer(
+    phone, narrow, new_family, sign_in, assert_accessible, assert_no_horizontal_scroll
+):
+    family = new_family()
+    page = phone.new_page()
+    plan_path = sign_in(page, family.person("Sara"))
+    scale = the_scale(page)
+    expect(scale).to_contain_text("Här syns inga svar på skalan än.")
+
+    # A picture of the scale: nothing in it to press or to reach with the keyboard, and no step
+    # framed like a button. The only thing to press is the way to answer.
+    picture = scale.get_by_role("figure")
+    expect(picture).to_contain_text("Hur trygg är Elsa hemma just nu?")
+    expect(picture.get_by_role("button")).to_have_count(0)
+    expect(picture.get_by_role("radio")).to_have_count(0)
+    focusable = picture.evaluate(
+        """figure => [...figure.querySelectorAll('*')].filter(e => e.tabIndex >= 0).length"""
+    )
+    assert focusable == 0, f"{focusable} parts of the scale can be reached with the keyboard"
+    framed = picture.evaluate(
+        """figure => [...figure.querySelectorAll('li')]
+            .filter(e => parseFloat(getComputedStyle(e).borderTopWidth) > 0
+                         || getComputedStyle(e).cursor === 'pointer').length"""
+    )
+    assert framed == 0, f"{framed} steps of the scale look like buttons"
+    assert_accessible(page)
+
+    scale.get_by_role("link", name="Hur går det? Svara på skalan").click()
+    page.wait_for_url("**/hur-gar-det")
+    fill_checkin(page, rating=6, words="Bättre nu.", share=False)
+    page.get_by_role("button", name=SAVE).click()
+    page.wait_for_url(re.compile(r"/historik\?sparad=\d+$"))
+
+    # Back on the plan: the newest rating Sara may see, marked and said in words.
+    page.goto(plan_path)
+    expect(the_scale(page)).to_contain_text(re.compile(r"Senast: 6 av 10, från dig, \d+ \w+"))
+    marked = the_scale(page).locator(".scale__step--marked")
+    expect(marked).to_have_count(1)
+    expect(marked).to_have_text("6")
+    assert_accessible(page)
+
+    # Johan did not get it shared; on a 320 px phone the picture fits without scrolling sideways.
+    small = narrow.new_page()
+    sign_in(small, family.person("Johan"))
+    expect(the_scale(small)).to_contain_text("Här syns inga svar på skalan än.")
+    the_scale(small).scroll_into_view_if_needed()
+    assert_no_horizontal_scroll(small)
+
+
+def legends_through_the_frame(page) -> list[str]:
+    """The questions whose legend is not inside its card's frame, under the top border."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('main form fieldset')].filter(set => {
+              const card = set.getBoundingClientRect();
+              const legend = set.querySelector('legend').getBoundingClientRect();
+              const style = getComputedStyle(set);
+              return legend.top < card.top + parseFloat(style.borderTopWidth)
+                  || legend.left < card.left + parseFloat(style.borderLeftWidth)
+                  || legend.right > card.right - parseFloat(style.borderRightWidth);
+            }).map(set => set.querySelector('legend').innerText.trim().slice(0, 40))"""
+    )
+
+
+def test_each_question_on_how_is_it_going_sits_inside_its_card(narrow, phone, new_family, sign_in):
+    family = new_family()
+    for context, who in ((narrow, "Sara"), (phone, "Johan")):
+        page = context.new_page()
+        sign_in(page, family.person(who))
+        open_checkin(page)
+        expect(page.get_by_role("main").get_by_role("group")).to_have_count(4)  # scale, 3 rules
+        assert legends_through_the_frame(page) == []
+
+
+def test_without_a_network_the_parent_is_told_the_check_in_was_not_saved(
+    phone, new_family, sign_in, assert_accessible
+):
+    family = new_family()
+    page = phone.new_page()
+    sign_in(page, family.person("Sara"))
+    open_checkin(page)
+    words = "Skrivet på bussen, utan nät."
+    fill_checkin(page, rating=5, words=words)
+    where = page.url
+    alert = page.get_by_role("alert")
+
+    # No network at all.
+    phone.set_offline(True)
+    page.get_by_role("button", name=SAVE).click()
+    expect(alert).to_contain_text(NOT_SAVED)
+    expect(alert).to_contain_text(STILL_HERE)
+    expect(page.get_by_role("radio", name="5", exact=True)).to_be_checked()
+    expect(page.get_by_label(WORDS_LABEL)).to_have_value(words)
+    assert page.url == where
+    assert_accessible(page)
+
+    # The phone says it is online, but the request is lost on the way.
+    phone.set_offline(False)
+    lost = "**/hur-gar-det"
+    page.route(lost, lambda r: r.abort() if r.request.method == "POST" else r.continue_())
+    page.get_by_role("button", name=SAVE).click()
+    expect(alert).to_contain_text(NOT_SAVED)
+    expect(page.get_by_role("radio", name="5", exact=True)).to_be_checked()
+    assert page.url == where
+    page.unroute(lost)
+
+    # With a connection, the same press saves it, exactly once.
+    page.get_by_role("button", name=SAVE).click()
+    page.wait_for_url(re.compile(r"/historik\?sparad=\d+$"))
+    expect(page.get_by_role("status")).to_have_text(THANKS)
+    cards = page.get_by_role("region", name="Det här har ni sagt").locator(":scope > ul > li")
+    expect(cards).to_have_count(1)
+    expect(cards.filter(has_text=words)).to_have_count(1)
+    expect(rows_with(page, 5, "Du")).to_have_count(1)

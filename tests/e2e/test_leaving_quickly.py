@@ -1,4 +1,5 @@
-"""Lämna snabbt: one tap, or Shift three times, blanks the page, ends the session and leaves."""
+"""Lämna snabbt: one tap, or Shift three times, blanks the page, locks the device on the server
+and leaves. The person gets back in with their own code, not a new link."""
 
 import time
 from urllib.parse import urlsplit
@@ -9,11 +10,12 @@ from playwright.sync_api import expect
 
 @pytest.fixture
 def ended(playwright, base_url):
-    """ended(cookies, plan_path): True once the server no longer accepts the old session cookie.
+    """ended(cookies, plan_path): True once the old session cookie opens nothing but the code
+    prompt.
 
-    Leaving clears the browser's own cookie; this asks with a copy of the cookie from before, so
-    it shows that the server ended the session, not only that the browser forgot it. The beacon
-    that ends it is sent as the page leaves: allow it a moment to arrive.
+    This asks with a copy of the cookie from before, as someone who stole it would, so it shows
+    what the server does, not what the browser forgot. The beacon that locks the device is sent
+    as the page leaves: allow it a moment to arrive.
     """
     contexts = []
 
@@ -25,7 +27,7 @@ def ended(playwright, base_url):
         while True:
             answer = api.get(plan_path, headers={"Cookie": header}, max_redirects=0)
             where = urlsplit(answer.headers.get("location", "")).path
-            if answer.status in (302, 303) and where == "/":
+            if answer.status in (302, 303) and where == "/kod":
                 return True
             if time.monotonic() > deadline:
                 return False
@@ -55,23 +57,28 @@ def leave_by(page, how: str) -> None:
             page.keyboard.press("Shift")
 
 
-def expect_nothing_personal_after(page, family, plan_path, base_url) -> None:
-    """Back, then the plan's address again: the start page, never the plan."""
-    texts = family.texts("everyone", "adults", "parents")
+def expect_nothing_personal_after(page, family, plan_path, code) -> None:
+    """Back, then the plan's address again: the code prompt, never the plan, and not even the
+    person's name; then the person's own code opens the plan again."""
+    texts = [*family.texts("everyone", "adults", "parents"), "Sara"]
     page.go_back()
     assert urlsplit(page.url).path != plan_path, f"Back shows the plan again: {page.url}"
     shown = page.content()
     for text in texts:
         assert text not in shown, f"Back shows the plan: {text!r}"
     page.goto(plan_path)
-    assert page.url.rstrip("/") == base_url.rstrip("/"), f"not sent to the start page: {page.url}"
+    assert urlsplit(page.url).path == "/kod", f"not asked for the code: {page.url}"
     shown = page.content()
     for text in texts:
         assert text not in shown, f"the plan is still open: {text!r}"
+    page.get_by_label("Din kod").fill(code)
+    page.get_by_role("button", name="Öppna planen").click()
+    expect(page.get_by_text(family.item("strength")["text"])).to_be_visible()
+    assert urlsplit(page.url).path == plan_path
 
 
-def test_quick_exit_button_leaves_blanks_and_ends_the_session(
-    phone, new_family, sign_in, ended, base_url, neutral_url
+def test_quick_exit_button_leaves_blanks_and_locks_the_phone(
+    phone, new_family, sign_in, ended, neutral_url, code
 ):
     """(That the page is blanked is shown by test_leaving_blanks_the_page_at_once below.)"""
     family = new_family()
@@ -84,19 +91,17 @@ def test_quick_exit_button_leaves_blanks_and_ends_the_session(
     leave_by(page, "button")
     page.wait_for_url(neutral_url)
     assert ended(cookies, plan_path), "the server still accepts the session after Lämna snabbt"
-    expect_nothing_personal_after(page, family, plan_path, base_url)
+    expect_nothing_personal_after(page, family, plan_path, code)
 
 
-def test_three_shift_presses_leave_quickly(
-    phone, new_family, sign_in, ended, base_url, neutral_url
-):
+def test_three_shift_presses_leave_quickly(phone, new_family, sign_in, ended, neutral_url, code):
     family = new_family()
     page, plan_path, cookies = signed_in_on_the_plan(phone, family, sign_in, ended)
 
     leave_by(page, "shift")
     page.wait_for_url(neutral_url)
     assert ended(cookies, plan_path), "the server still accepts the session after Shift × 3"
-    expect_nothing_personal_after(page, family, plan_path, base_url)
+    expect_nothing_personal_after(page, family, plan_path, code)
 
 
 @pytest.mark.parametrize("how", ["button", "shift"])

@@ -47,7 +47,10 @@ def test_at_320px_every_page_reflows_without_sideways_scrolling(
     check("an error page")
 
     page.goto(plan_path)
-    page.get_by_role("button", name="Logga ut").click()
+    page.get_by_role("link", name="Logga ut").click()
+    page.wait_for_url("**/logga-ut")
+    check("the question before logging out")
+    page.get_by_role("button", name="Ja, logga ut och glöm telefonen").click()
     page.wait_for_url("**/utloggad")
     check("the logged-out page")
 

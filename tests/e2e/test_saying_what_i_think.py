@@ -19,7 +19,8 @@ def say_partly(card) -> None:
 def expect_my_view(card) -> None:
     mine = card.get_by_role("listitem").filter(has=card.page.get_by_text("Du", exact=True))
     expect(mine).to_have_count(1)
-    expect(mine).to_contain_text("Delvis")
+    # A sentence, like the others' views: "Du håller delvis med", not "Du Delvis".
+    expect(mine).to_have_text(re.compile(r"^\s*Du\s+håller delvis med:"))
     # The words are shown as the person wrote them: as text, never as markup.
     expect(mine.locator("q")).to_have_text(WORDS)
     expect(card.locator("q b")).to_have_count(0)

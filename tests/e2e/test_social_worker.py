@@ -325,3 +325,84 @@ def test_the_inactivity_warning_offers_to_stay_signed_in(
     page.clock.fast_forward("25:30")
     expect(warning).to_be_visible()
     expect_same_page(page, loads)
+
+
+# --- Every part of the plan, added to and changed (issue #7) ----------------------------------
+
+# Each part of the plan the worker writes in: its heading, the kind to choose (None when the
+# part has one kind only), what she first writes, and what she changes it to.
+PARTS = [
+    ("Vad fungerar bra?", None,
+     "Elsa läser en bok varje kväll.", "Elsa och Sara läser en bok varje kväll."),
+    ("Vad oroar oss?", "Skada: det som har hänt",
+     "Elsa var ensam hemma en natt.", "Elsa var ensam hemma en natt i mars."),
+    ("Vad behöver hända?", "Säkerhetsmål: hur livet ser ut när vi kan sluta komma",
+     "Elsa sover hemma varje natt.", "Elsa sover tryggt hemma varje natt."),
+    ("Våra regler", "Regel: vem som gör vad, och när",
+     "Sara svarar när Elsa ringer.", "Sara svarar alltid när Elsa ringer."),
+]  # fmt: skip
+
+
+def test_the_worker_adds_and_changes_an_item_in_every_part_and_the_family_sees_each(
+    desktop, phone, new_family, staff_sign_in, sign_in
+):
+    family = new_family()
+    page = desktop.new_page()
+    staff_sign_in(page, family["workers"][0])
+    editor = f"/personal/familj/{family['family_id']}/plan"
+    page.goto(editor)
+    page.get_by_role("button", name="Börja på en ny version").click()
+
+    for part, kind, first, changed in PARTS:
+        page.get_by_role("link", name=with_hidden("Lägg till i den här delen", part)).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Ny punkt i ”{part}”")
+        if kind:
+            page.get_by_role("radio", name=kind).check()
+        page.get_by_label("Text för vuxna").fill(first)
+        page.get_by_role("radio", name="Alla: föräldrarna, nätverket och barnen").check()
+        page.get_by_role("button", name="Spara i utkastet").click()
+        section = page.get_by_role("region", name=part)
+        expect(section.get_by_role("listitem").filter(has_text=first)).to_have_count(1)
+
+        page.get_by_role("link", name=with_hidden("Ändra", first)).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Ändra en punkt")
+        expect(page.get_by_label("Text för vuxna")).to_have_value(first)
+        page.get_by_label("Text för vuxna").fill(changed)
+        page.get_by_role("button", name="Spara i utkastet").click()
+        section = page.get_by_role("region", name=part)
+        expect(section.get_by_role("listitem").filter(has_text=changed)).to_have_count(1)
+        expect(section.get_by_text(first, exact=True)).to_have_count(0)
+
+    page.get_by_role("button", name="Publicera ny version").click()
+    expect(page.get_by_role("status")).to_have_text("Publicerad. Nu ser familjen version 2.")
+
+    parent = phone.new_page()
+    sign_in(parent, family.person("Sara"))
+    for part, _kind, first, changed in PARTS:
+        section = parent.get_by_role("region", name=part)
+        expect(section.get_by_text(changed, exact=True)).to_be_visible()
+        expect(section.get_by_text(first, exact=True)).to_have_count(0)
+
+
+def test_the_worker_copies_the_invite_link_and_the_text_message(
+    make_context, new_family, staff_sign_in, assert_accessible
+):
+    family = new_family()
+    screen = {"width": 1280, "height": 800}
+    page = make_context(
+        None, viewport=screen, screen=screen, permissions=["clipboard-read", "clipboard-write"]
+    ).new_page()
+    staff_sign_in(page, family["workers"][0])
+    page.goto(f"/personal/familj/{family['family_id']}")
+    page.get_by_role("button", name=with_hidden("Skapa en inbjudningslänk", "Farmor Britt")).click()
+    link = page.get_by_label("Länk", exact=True).input_value()
+    message = page.get_by_label("Ett sms att kopiera").input_value()
+
+    page.get_by_role("button", name="Kopiera länken").click()
+    expect(page.get_by_role("status")).to_have_text("Länken är kopierad.")
+    assert page.evaluate("() => navigator.clipboard.readText()") == link
+
+    page.get_by_role("button", name="Kopiera sms:et").click()
+    expect(page.get_by_role("status")).to_have_text("Sms:et är kopierat.")
+    assert page.evaluate("() => navigator.clipboard.readText()") == message
+    assert_accessible(page)

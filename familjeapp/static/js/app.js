@@ -40,6 +40,25 @@
     if (summary) { summary.focus(); }
   }
 
+  /* A wait after too many wrong tries: count the time left down from the seconds the page was
+     made with (data-seconds), then say that the person can try again. */
+  function setUpCountdowns() {
+    document.querySelectorAll('[data-module="countdown"]').forEach(function (countdown) {
+      var ends = Date.now() + parseInt(countdown.getAttribute("data-seconds"), 10) * 1000;
+      var time = countdown.querySelector(".countdown__time");
+      var timer = setInterval(show, 1000);
+      function show() {
+        var left = Math.max(0, Math.ceil((ends - Date.now()) / 1000));
+        time.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+        if (left === 0) {
+          clearInterval(timer);
+          countdown.querySelector(".countdown__left").hidden = true;
+          countdown.querySelector(".countdown__done").hidden = false;
+        }
+      }
+    });
+  }
+
   /* Staff: warn before the inactivity sign-out, with a way to stay signed in (WCAG 2.2.1). */
   function setUpSessionTimeout() {
     var warning = document.querySelector('[data-module="session-timeout"]');
@@ -69,6 +88,75 @@
     start();
   }
 
+  /* The invite page: copy the link or the text message with one press, and say so. Without
+     JavaScript or the clipboard the fields are still there to select and copy by hand. */
+  function setUpCopyButtons() {
+    var status = document.querySelector("[data-copy-status]");
+    Array.prototype.forEach.call(document.querySelectorAll("[data-copy]"), function (button) {
+      var field = document.getElementById(button.getAttribute("data-copy"));
+      function say(attribute) {
+        status.textContent = "";
+        status.textContent = button.getAttribute(attribute);
+      }
+      function byHand() {
+        field.focus();
+        field.select();
+        say(document.execCommand && document.execCommand("copy") ? "data-copied" : "data-copy-failed");
+      }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(field.value).then(function () { say("data-copied"); }, byHand);
+        } else {
+          byHand();
+        }
+      });
+    });
+  }
+
+  /* Hur går det? without a connection. Until the offline outbox exists, say plainly that the
+     check-in was NOT saved, and leave all that was chosen on the page, so that pressing again
+     later saves it, once (the form keeps its id). The words come translated in the page, in
+     the form's data-module="not-saved" live region. Delegated from the document, so it also
+     works on a form that htmx has swapped in. */
+  function setUpNotSavedWarning() {
+    function messageIn(element) {
+      return element && element.querySelector
+        ? element.querySelector('[data-module="not-saved"]') : null;
+    }
+    function tell(message) {
+      message.textContent = "";
+      /* Empty for a moment first, so that a second failure is announced again. */
+      setTimeout(function () {
+        message.textContent = message.getAttribute("data-text");
+        message.scrollIntoView({ block: "nearest" });
+      }, 100);
+    }
+    /* Capturing on the document runs before htmx's own submit handler on the form. */
+    document.addEventListener("submit", function (event) {
+      var message = messageIn(event.target);
+      if (!message) { return; }
+      message.textContent = "";
+      if (navigator.onLine === false) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        tell(message);
+      }
+    }, true);
+    /* Seemingly online, but the request got no answer (htmx sends the boosted form). */
+    function failed(event) {
+      var status = event.detail && event.detail.xhr ? event.detail.xhr.status : 0;
+      var message = messageIn(event.target);
+      if (message && (event.type !== "htmx:responseError" || status === 0 || status >= 500)) {
+        tell(message);
+      }
+    }
+    ["htmx:sendError", "htmx:timeout", "htmx:responseError"].forEach(function (name) {
+      document.addEventListener(name, failed);
+    });
+  }
+  setUpNotSavedWarning();
+
   /* After htmx swaps a part of the page, move focus to what it says (a thank-you or the first
      error), so keyboard and screen reader users hear the result where they are. */
   document.addEventListener("htmx:afterSettle", function () {
@@ -82,6 +170,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     setUpQuickExit();
     setUpSessionTimeout();
+    setUpCopyButtons();
+    setUpCountdowns();
     focusErrorSummary();
   });
 })();
