@@ -358,6 +358,34 @@ def m005_wrong_tries_counted_per_device_address_and_account(db: Database) -> Non
     )
 
 
+
+@migrations()
+def m006_what_a_child_answers(db: Database) -> None:
+    """The child's own pages: a picture with a check-in, the things a child adds to the three
+    houses, and when the worker shared one of them with the parents (until then the worker
+    alone sees what a child answered)."""
+    db.executescript(
+        """
+        ALTER TABLE checkins ADD COLUMN picture TEXT;
+        ALTER TABLE checkins ADD COLUMN shared_at TEXT;
+        CREATE TABLE child_additions (
+            id INTEGER PRIMARY KEY,
+            family_id INTEGER NOT NULL REFERENCES families(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            client_id TEXT NOT NULL UNIQUE,
+            house TEXT NOT NULL CHECK (house IN ('worries', 'good', 'dreams')),
+            picture TEXT,
+            words TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            shared_by_worker INTEGER REFERENCES workers(id),
+            shared_at TEXT,
+            CHECK (picture IS NOT NULL OR words != '')
+        );
+        CREATE INDEX child_additions_family ON child_additions(family_id, created_at);
+        CREATE INDEX child_additions_person ON child_additions(person_id);
+        """
+    )
+
 def copy_database(source: str | Path, target: str | Path) -> str:
     """Copy a database with SQLite's online backup API; return the copy's integrity check.
 

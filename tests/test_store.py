@@ -22,6 +22,7 @@ def test_migrations_are_recorded_and_running_them_twice_is_harmless(tmp_path):
         "m003_indexes_for_lookups_and_deletion",
         "m004_quick_exit_locks_the_device",
         "m005_wrong_tries_counted_per_device_address_and_account",
+        "m006_what_a_child_answers",
     ]
     assert migrate(db) == []
     assert {"families", "people", "checkins", "audit", "commitments"} <= set(db.table_names())

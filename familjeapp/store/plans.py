@@ -18,8 +18,24 @@ KINDS = {
     "worries": ("harm", "danger", "complicating"),
     "needs": ("goal", "next_step"),
     "rules": ("rule", "warning_sign"),
-    "child": ("three_houses", "safety_house", "words_pictures"),
+    "child": (
+        "house_worries",
+        "house_good",
+        "house_dreams",
+        "safety_person",
+        "safety_rule",
+        "story_page",
+    ),
 }
+# The child's section is told with the Signs of Safety child tools, each a part of its own in
+# the editor and a page of its own for the child (Tre hus, Det trygga hemmet, Ord och bilder).
+CHILD_PARTS = {
+    "three_houses": ("house_worries", "house_good", "house_dreams"),
+    "safety_house": ("safety_person", "safety_rule"),
+    "words_pictures": ("story_page",),
+}
+# The three houses and the kind of plan item the worker writes in each.
+HOUSES = {"worries": "house_worries", "good": "house_good", "dreams": "house_dreams"}
 VISIBILITIES = ("everyone", "adults", "parents", "worker")
 VIEWS = ("agree", "partly", "disagree")
 EVENT_KINDS = ("start", "network_meeting", "follow_up", "planned_end")
