@@ -358,7 +358,6 @@ def m005_wrong_tries_counted_per_device_address_and_account(db: Database) -> Non
     )
 
 
-
 @migrations()
 def m006_what_a_child_answers(db: Database) -> None:
     """The child's own pages: a picture with a check-in, the things a child adds to the three
@@ -385,6 +384,7 @@ def m006_what_a_child_answers(db: Database) -> None:
         CREATE INDEX child_additions_person ON child_additions(person_id);
         """
     )
+
 
 def copy_database(source: str | Path, target: str | Path) -> str:
     """Copy a database with SQLite's online backup API; return the copy's integrity check.

@@ -141,7 +141,15 @@ def _write_plan(db: Database, family: int, worker: int, ids: dict, today: date) 
         key = plans.add_item(
             db, version, section=section, kind=kind, text=text, visibility=visibility, **more
         )
-        written.append({"id": key, "kind": kind, "text": text, "visibility": visibility})
+        written.append(
+            {
+                "id": key,
+                "kind": kind,
+                "text": text,
+                "visibility": visibility,
+                "child_text": more.get("child_text", ""),
+            }
+        )
         return key
 
     item(
@@ -261,6 +269,7 @@ def _write_plan(db: Database, family: int, worker: int, ids: dict, today: date) 
         "adults",
         picture="police-car-light",
     )
+    _write_child_items(item)
     week = timedelta(days=7)
     plans.add_commitment(
         db,
@@ -301,3 +310,47 @@ def _write_plan(db: Database, family: int, worker: int, ids: dict, today: date) 
         )
     plans.publish(db, version)
     return written
+
+
+# What Anna wrote with Elsa: the three houses, the safety house and the story, in child words.
+CHILD_ITEMS = (
+    ("house_worries", "Elsa blir rädd när pappa skriker och slår i dörrar.",
+     "Jag blir rädd när pappa skriker.", "cloud-with-lightning"),
+    ("house_worries", "Elsa oroar sig för mamma när föräldrarna bråkar.",
+     "Jag är orolig för mamma när de bråkar.", "worried-face"),
+    ("house_good", "Elsa tycker om att baka med farmor Britt.",
+     "Jag bakar bullar med farmor.", "cookie"),
+    ("house_good", "Elsa spelar fotboll med morbror Karim.",
+     "Jag spelar fotboll med Karim.", "soccer-ball"),
+    ("house_good", "Elsa har en bästa kompis, Maja.",
+     "Maja är min bästa kompis.", "people-hugging"),
+    ("house_dreams", "Elsa önskar att det alltid är lugnt hemma.",
+     "Jag önskar att det alltid är lugnt hemma.", "rainbow"),
+    ("house_dreams", "Elsa vill att familjen åker till havet i sommar.",
+     "Jag vill åka till havet med hela familjen.", "beach-with-umbrella"),
+    ("safety_person", "Farmor Britt: Elsa kan ringa henne när som helst.",
+     "Farmor Britt. Du kan ringa henne när som helst.", "old-woman"),
+    ("safety_person", "Morbror Karim hämtar Elsa på skolan.",
+     "Morbror Karim. Han hämtar dig på skolan.", "man-beard"),
+    ("safety_rule", "Ingen vuxen dricker alkohol när Elsa är hemma.",
+     "De vuxna dricker inte alkohol när du är hemma.", "prohibited"),
+    ("safety_rule", "Om någon blir arg går Elsa till farmor Britt.",
+     "Om någon blir arg får du gå till farmor.", "house"),
+    ("story_page", "Anna från socialtjänsten kommer för att hon vill att Elsa ska ha det bra.",
+     "Anna kommer till er. Hennes jobb är att hjälpa barn att ha det bra hemma.", "woman"),
+    ("story_page", "Föräldrarna arbetar med att det ska vara lugnt hemma.",
+     "Pappa har druckit alkohol och skrikit. Nu lär han sig att låta bli. "
+     "Mamma och pappa vill att du ska vara trygg.", "red-heart"),
+    ("story_page", "Farmor Britt och morbror Karim hjälper familjen.",
+     "Farmor Britt och morbror Karim hjälper till. Du kan alltid gå till farmor.",
+     "people-hugging"),
+    ("story_page", "Nästa nätverksmöte följer upp planen.",
+     "Snart träffas alla vuxna igen. De pratar om hur det går. "
+     "Du får säga vad du tycker.", "calendar"),
+)  # fmt: skip
+
+
+def _write_child_items(item) -> None:
+    """The child's part of the demo plan, for everyone, with child words and a picture each."""
+    for kind, text, child_text, picture in CHILD_ITEMS:
+        item("child", kind, text, "everyone", child_text=child_text, picture=picture)

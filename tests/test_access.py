@@ -90,6 +90,7 @@ def row(*statuses):
 
 
 FAMILY_PAGE = row(302, 200, 200, 404, 404, 404, 302, 302, 302)
+CHILD_PAGE = row(302, 404, 404, 200, 404, 404, 302, 302, 302)
 STAFF_PAGE = row(302, 302, 302, 302, 302, 302, 200, 200, 200)
 TEAM_PAGE = row(302, 302, 302, 302, 302, 302, 200, 404, 200)
 TEAM_CHANGE = row(302, 302, 302, 302, 302, 302, 303, 404, 303)
@@ -101,7 +102,16 @@ MATRIX = {
     "family.plan": FAMILY_PAGE,
     "family.worry (everyone)": FAMILY_PAGE,
     "family.worry (parents only)": row(302, 200, 404, 404, 404, 404, 302, 302, 302),
-    "child.home": row(302, 404, 404, 200, 404, 404, 302, 302, 302),
+    "child.home": CHILD_PAGE,
+    "child.talk": CHILD_PAGE,
+    "child.talk (POST)": row(302, 404, 404, 303, 404, 404, 302, 302, 302),
+    "child.feelings": CHILD_PAGE,
+    "child.thanks": CHILD_PAGE,
+    "child.houses": CHILD_PAGE,
+    "child.add_to_house": CHILD_PAGE,
+    "child.safety_house": CHILD_PAGE,
+    "child.story": CHILD_PAGE,
+    "child.who_helps": CHILD_PAGE,
     "family.checkin": FAMILY_PAGE,
     "family.history": FAMILY_PAGE,
     "family.commitment (POST, her own)": row(302, 404, 303, 404, 404, 404, 302, 302, 302),
@@ -134,6 +144,8 @@ MATRIX = {
     "worker.follow": TEAM_PAGE,
     "worker.record_rating (POST)": TEAM_CHANGE,
     "worker.print_plan": TEAM_PAGE,
+    "worker.share_child_answer": TEAM_PAGE,
+    "worker.share_child_answer (POST)": TEAM_CHANGE,
     "admin.index": ADMIN_PAGE,
     "admin.teams": ADMIN_PAGE,
     "admin.workers": ADMIN_PAGE,
@@ -186,6 +198,13 @@ def url_for_case(case: str, demo: dict, db) -> str:
         )  # fmt: skip
         signal = db.execute("SELECT MAX(id) FROM attention_signals").fetchone()[0]
         return f"/personal/familj/{family}/signaler/{signal}/hanterad"
+    if case.startswith("worker.share_child_answer"):
+        elsa = person(demo, "Elsa")["id"]
+        checkin_id = checkins.save_checkin(
+            db, family_id=family, person_id=elsa, client_id=f"child-{secrets.token_hex(8)}",
+            rating=4, words="", shared=False, rules={}, version_id=None,
+        )[0]  # fmt: skip
+        return f"/personal/familj/{family}/folj/dela/avstamning/{checkin_id}"
     draft = lambda: plans.draft_for(db, family, None)  # noqa: E731
     rule = item(demo, "rule")["id"]
     danger = item(demo, "danger")["id"]
@@ -228,6 +247,15 @@ def url_for_case(case: str, demo: dict, db) -> str:
         "family.worry (everyone)": f"/familj/{family}/oro/{item(demo, 'danger')['id']}",
         "family.worry (parents only)": f"/familj/{family}/oro/{item(demo, 'complicating')['id']}",
         "child.home": f"/barn/{family}/",
+        "child.talk": f"/barn/{family}/prata",
+        "child.talk (POST)": f"/barn/{family}/prata",
+        "child.feelings": f"/barn/{family}/hur-kanns-det",
+        "child.thanks": f"/barn/{family}/hur-kanns-det/tack",
+        "child.houses": f"/barn/{family}/tre-hus",
+        "child.add_to_house": f"/barn/{family}/tre-hus/oro/lagg-till",
+        "child.safety_house": f"/barn/{family}/trygga-hemmet",
+        "child.story": f"/barn/{family}/ord-och-bilder",
+        "child.who_helps": f"/barn/{family}/vem-hjalper-mig",
         "family.checkin": f"/familj/{family}/hur-gar-det",
         "family.history": f"/familj/{family}/historik",
         "worker.dashboard": "/personal/",

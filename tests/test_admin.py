@@ -10,7 +10,17 @@ import pyotp
 import pytest
 from conftest import csrf_token, person, sign_in, sign_in_worker
 
-from familjeapp.store import audit, checkins, families, now, plans, sha256, throttle, timestamp
+from familjeapp.store import (
+    audit,
+    checkins,
+    children,
+    families,
+    now,
+    plans,
+    sha256,
+    throttle,
+    timestamp,
+)
 
 STRONG = "ett långt lösenord 42"
 
@@ -399,6 +409,10 @@ def fill_the_family(app, demo, db) -> None:
     checkins.respond_to_commitment(
         db, family_id=family, commitment_key=key.fetchone()[0], person_id=britt,
         response="withdrawn", reason="",
+    )  # fmt: skip
+    children.add_to_house(
+        db, family_id=family, person_id=person(demo, "Elsa")["id"], client_id="h-1",
+        house="worries", picture="ghost", words="",
     )  # fmt: skip
     photo = db["photos"].insert(
         {"family_id": family, "mime": "image/jpeg", "width": 1, "height": 1, "data": b"\xff",

@@ -8,7 +8,7 @@ from babel.dates import format_date
 from conftest import at, csrf_token, person, sign_in, signed_in
 
 from familjeapp.demo import add_demo_family
-from familjeapp.store import audit
+from familjeapp.store import audit, plans
 
 
 def items(demo, visibility=None, kind=None):
@@ -36,17 +36,30 @@ def test_every_item_has_its_picture(parent, demo):
     assert page.count('class="picture') >= len(items(demo)) - 1
 
 
+def adults_items(demo) -> list[dict]:
+    """The demo's items for the adults' plan; the child's parts live on the child's pages."""
+    return [i for i in demo["items"] if i["kind"] not in plans.KINDS["child"]]
+
+
 def test_parent_sees_parents_items_but_never_the_workers_own(parent, demo):
     page = parent.get(parent.plan_url).get_data(as_text=True)
-    for item in demo["items"]:
+    for item in adults_items(demo):
         shown = item["text"] in page
         assert shown == (item["visibility"] != "worker"), item
 
 
 def test_network_member_sees_only_what_is_shared_with_the_network(grandmother, demo):
     page = grandmother.get(grandmother.plan_url).get_data(as_text=True)
-    for item in demo["items"]:
+    for item in adults_items(demo):
         assert (item["text"] in page) == (item["visibility"] in ("everyone", "adults")), item
+
+
+def test_the_childs_parts_are_not_in_the_adults_plan(parent, demo):
+    page = parent.get(parent.plan_url).get_data(as_text=True)
+    child_items = [i for i in demo["items"] if i["kind"] in plans.KINDS["child"]]
+    assert child_items
+    for item in child_items:
+        assert item["text"] not in page, item
 
 
 def test_rules_say_who_does_what_and_when_with_the_networks_commitments(parent):

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField
+from wtforms import PasswordField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Regexp, ValidationError
 
@@ -65,6 +65,47 @@ class EnterCodeForm(FlaskForm):
         _l("Your code"),
         validators=[InputRequired(message=_l("Write your code with 4 digits.")), FOUR_DIGITS],
     )
+
+
+# A child's code is three of these nine pictures in order: easy to tell apart and to name, for a
+# child who cannot read yet. Stored like a code of digits, as the picture ids joined.
+CODE_PICTURES = {
+    "dog-face": _l("Dog"),
+    "cat-face": _l("Cat"),
+    "fish": _l("Fish"),
+    "sun": _l("Sun"),
+    "star": _l("Star"),
+    "banana": _l("Banana"),
+    "rocket": _l("Rocket"),
+    "balloon": _l("Balloon"),
+    "automobile": _l("Car"),
+}
+
+
+def picture_field(label, message) -> RadioField:
+    return RadioField(
+        label,
+        choices=[SelectChoice(name, label) for name, label in CODE_PICTURES.items()],
+        validators=[InputRequired(message=message)],
+    )
+
+
+class PictureCodeForm(FlaskForm):
+    """A child's picture code: three pictures in order, each a row of picture radios."""
+
+    first = picture_field(_l("First picture"), _l("Choose the first picture."))
+    second = picture_field(_l("Second picture"), _l("Choose the second picture."))
+    third = picture_field(_l("Third picture"), _l("Choose the third picture."))
+
+    @property
+    def picture_code(self) -> str:
+        return ",".join((self.first.data, self.second.data, self.third.data))
+
+
+class ChoosePictureCodeForm(PictureCodeForm):
+    def validate_third(self, field):
+        if self.first.data == self.second.data == field.data:
+            raise ValidationError(_l("Do not choose the same picture all three times."))
 
 
 class LanguageForm(FlaskForm):

@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import csrf
 from ..access import family_page, public
@@ -23,7 +24,14 @@ from ..db import get_db
 from ..store import audit, families, invites
 from ..store import sessions as sessions_store
 from ..urls import safe_next
-from .forms import ChooseCodeForm, ConfirmForm, EnterCodeForm, LanguageForm
+from .forms import (
+    ChooseCodeForm,
+    ChoosePictureCodeForm,
+    ConfirmForm,
+    EnterCodeForm,
+    LanguageForm,
+    PictureCodeForm,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -31,6 +39,10 @@ bp = Blueprint("auth", __name__)
 # quickly keeps the cookie, so that the person's own code opens the app again.
 FORGET_THIS_DEVICE = '"cache", "cookies", "storage"'
 CLEAR_WHAT_WAS_SHOWN = '"cache", "storage"'
+# A child on a parent's phone: the parent's session token, kept aside until the child is done.
+ADULT_SID = "adult_sid"
+# The child's first round of pictures, as a hash, until the same pictures are chosen again.
+FIRST_PICTURES = "first_pictures"
 
 
 def home_of(person) -> str:
@@ -72,7 +84,8 @@ def invite(token: str):
         return render_template(
             "auth/invite_invalid.html", state=state
         ), 410 if state != "unknown" else 404
-    return render_template("auth/invite.html", form=ConfirmForm())
+    for_child = invites.invited_role(get_db(), token) == "child"
+    return render_template("auth/invite.html", form=ConfirmForm(), for_child=for_child)
 
 
 @bp.post("/i/<token>")
@@ -91,27 +104,71 @@ def use_invite(token: str):
             "auth/invite_invalid.html", state=state
         ), 410 if state != "unknown" else 404
     person = families.get_person(db, person_id)
+    adult = set_adult_aside(db, person)
     session.clear()  # a new session id at every sign-in
     session["sid"] = sessions_store.start_session(db, person_id=person_id)
+    if adult:
+        session[ADULT_SID] = adult
     session.permanent = True
     log_person("sign_in_invite", person)
     return redirect(url_for("auth.choose_code"), 303)
 
 
+def set_adult_aside(db, newcomer) -> str | None:
+    """A child's link used on a parent's or network member's phone: lock the adult's session
+    now and keep its token for when the child is done. The child never sees the adult's plan,
+    and the adult gets back in with their own code."""
+    if newcomer.role != "child":
+        return None
+    if kept := session.get(ADULT_SID):
+        return kept  # a second child's link on the same phone
+    adult = g.person
+    if adult is None or adult.role == "child" or g.session.unlocked_at is None:
+        return None
+    sessions_store.lock_session(db, g.session.id)
+    return session.get("sid")
+
+
+def hand_back(db, reason: str) -> None:
+    """End the child's session; a phone the child borrowed gets its adult back, locked."""
+    sessions_store.end_session(db, g.session.id, reason)
+    session.pop("sid", None)
+    if adult := session.pop(ADULT_SID, None):
+        session["sid"] = adult
+
+
 @bp.route("/kod/ny", methods=["GET", "POST"])
 @family_page("parent", "network", "child", unlocked=False)
 def choose_code():
-    """Choose the code that opens the app on this device. The invite proves who it is."""
+    """Choose the code that opens the app on this device. The invite proves who it is.
+
+    Adults choose 4 digits; a child chooses three pictures, then the same three again.
+    """
     if g.session.unlocked_at is not None:
         # Only a device fresh from its invite may set a code; later it takes the old one.
         return redirect(url_for("auth.enter_code"))
-    form = ChooseCodeForm()
+    picture = g.person.role == "child"
+    if request.method == "GET":
+        session.pop(FIRST_PICTURES, None)  # the page opened anew starts the pictures over
+    form = ChoosePictureCodeForm() if picture else ChooseCodeForm()
+    again, message = picture and FIRST_PICTURES in session, None
     if form.validate_on_submit():
-        sessions_store.set_code(get_db(), g.person.id, g.session.id, form.code.data)
-        log_person("code_chosen", g.person)
-        return redirect(home_of(g.person), 303)
-    status = 400 if form.errors else 200
-    return render_template("auth/choose_code.html", form=form), status
+        code = form.picture_code if picture else form.code.data
+        if picture and not again:
+            session[FIRST_PICTURES] = generate_password_hash(code)
+            form, again = ChoosePictureCodeForm(formdata=None), True
+        elif picture and not check_password_hash(session.pop(FIRST_PICTURES), code):
+            form, again = ChoosePictureCodeForm(formdata=None), False
+            message = _("Those were not the same pictures. Choose three pictures again.")
+        else:
+            sessions_store.set_code(get_db(), g.person.id, g.session.id, code)
+            log_person("code_chosen", g.person)
+            return redirect(home_of(g.person), 303)
+    status = 400 if form.errors or message else 200
+    page = render_template(
+        "auth/choose_code.html", form=form, picture=picture, again=again, message=message
+    )
+    return page, status
 
 
 @bp.route("/kod", methods=["GET", "POST"])
@@ -120,11 +177,13 @@ def enter_code():
     """Type the code again after a while without use."""
     if g.session.unlocked_at is None:
         return redirect(url_for("auth.choose_code"))
-    form = EnterCodeForm()
+    picture = g.person.role == "child"
+    form = PictureCodeForm() if picture else EnterCodeForm()
     message, status, wait = None, 200, 0
     if form.validate_on_submit():
+        code = form.picture_code if picture else form.code.data
         result = sessions_store.check_code(
-            get_db(), g.person.id, g.session.id, form.code.data, address=request.remote_addr or ""
+            get_db(), g.person.id, g.session.id, code, address=request.remote_addr or ""
         )
         if result.ok:
             log_person("code_ok", g.person)
@@ -143,7 +202,9 @@ def enter_code():
         status = 429 if wait else 400
     elif form.errors:
         status = 400
-    page = render_template("auth/enter_code.html", form=form, message=message, wait_seconds=wait)
+    page = render_template(
+        "auth/enter_code.html", form=form, picture=picture, message=message, wait_seconds=wait
+    )
     return retry_after(make_response(page, status), wait)
 
 
@@ -211,7 +272,9 @@ def quick_exit():
     """
     if g.session is not None:
         db = get_db()
-        if g.session.unlocked_at is None:
+        if g.person.role == "child" and ADULT_SID in session:
+            hand_back(db, "quick_exit")
+        elif g.session.unlocked_at is None:
             sessions_store.end_session(db, g.session.id, "quick_exit")
             session.pop("sid", None)
         else:
@@ -225,6 +288,36 @@ def quick_exit():
         response = make_response(redirect(current_app.config["QUICK_EXIT_URL"], 303))
     response.headers["Clear-Site-Data"] = CLEAR_WHAT_WAS_SHOWN
     return response
+
+
+@bp.post("/klar")
+@public
+def done():
+    """Jag är klar: the device forgets what the child's pages showed, and nothing of the
+    child's can be seen on it again without the child's pictures.
+
+    On a phone the child borrowed, the child's session ends and the adult comes back, locked:
+    it asks for the adult's code. On the child's own phone or tablet the session is locked, so
+    the child's pictures open it next time, without a new link.
+    """
+    ConfirmForm().validate_on_submit() or abort(400)
+    if g.person is not None and g.person.role == "child":
+        db = get_db()
+        if ADULT_SID in session or g.session.unlocked_at is None:
+            hand_back(db, "done")
+        else:
+            sessions_store.lock_session(db, g.session.id)
+        log_person("child_done", g.person)
+    response = make_response(redirect(url_for("auth.goodbye"), 303))
+    response.headers["Clear-Site-Data"] = CLEAR_WHAT_WAS_SHOWN
+    return response
+
+
+@bp.get("/hej-da")
+@public
+def goodbye():
+    """After Jag är klar: nothing of the child's, only a goodbye and how to come back."""
+    return render_template("auth/goodbye.html", locked_here=g.person is not None)
 
 
 @bp.post("/sprak")

@@ -11,7 +11,7 @@ from .. import clock, htmx
 from ..access import ADULTS, family_page, visibilities
 from ..chart import scale_chart
 from ..db import get_db
-from ..store import checkins, families, plans
+from ..store import checkins, children, families, plans
 from ..templating import page_or_fragment, photo_response
 from .forms import CommitmentForm, WorryViewForm, checkin_form
 
@@ -32,7 +32,12 @@ def plan(family_id: int):
         "family/plan.html",
         family=families.get_family(db, family_id),
         plan=the_plan,
-        changes=plans.changes_since_previous(db, family_id, visibilities(g.person.role)),
+        # The child's parts are told on the child's own pages, not in the adults' plan.
+        changes=[
+            change
+            for change in plans.changes_since_previous(db, family_id, visibilities(g.person.role))
+            if getattr(change.item, "section", None) != "child"
+        ],
         people=families.family_people(db, family_id),
         views=plans.worry_views(db, family_id, visibilities(g.person.role)),
         latest=checkins.latest_visible_rating(
@@ -149,11 +154,20 @@ def checkin(family_id: int):
     return render_template("family/checkin.html", form=form, plan=the_plan, message=message), status
 
 
+def said_by(checkin: checkins.Checkin) -> str:
+    """Who said it, as the history names them: a child's answer (shared by the worker) is
+    marked as the child's."""
+    if checkin.role == "child":
+        return _("%(name)s (child)", name=checkin.person_name)
+    return checkin.person_name
+
+
 @bp.get("/historik")
 @family_page(*ADULTS)
 def history(family_id: int):
     """What has been said: the person's own check-ins and those shared with them, and the
-    scale over time as a chart and as a table."""
+    scale over time as a chart and as a table. For a parent also what the social worker
+    shared of a child's answers, marked as the child's."""
     db = get_db()
     seen = checkins.visible_checkins(
         db, family_id, viewer_id=g.person.id, viewer_role=g.person.role
@@ -161,12 +175,15 @@ def history(family_id: int):
     the_plan = readable_plan(family_id)
     rated = [c for c in seen if c.rating is not None]
     chart = scale_chart(
-        [(c.person_name, datetime.fromisoformat(c.created_at), c.rating) for c in rated],
+        [(said_by(c), datetime.fromisoformat(c.created_at), c.rating) for c in rated],
         the_plan.meeting_days() if the_plan else [],
     )
     saved = request.args.get("sparad", type=int)
     return render_template(
         "family/history.html",
+        said_by=said_by,
+        # Only the parents: the worker shares a child's answer with them, not the network.
+        from_children=children.shared_additions(db, family_id) if g.person.role == "parent" else [],
         checkins=seen,
         chart=chart,
         plan=the_plan,

@@ -8,6 +8,7 @@ out in the same transaction, so a check-in is never stored without them.
 
 import hashlib
 import json
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -41,6 +42,10 @@ class Checkin:
     wants_to_talk: bool = False
     # Set on the worker's own rating (person_id is None then); see save_worker_rating.
     worker_id: int | None = None
+    # A library picture a child chose with the answer, and when the worker shared a child's
+    # check-in with the parents (None: the worker alone sees it).
+    picture: str | None = None
+    shared_at: str | None = None
 
     @property
     def by_worker(self) -> bool:
@@ -68,12 +73,18 @@ class CommitmentResponse:
 
 
 def content_hash(
-    *, person_id: int, rating: int | None, words: str, shared: bool, rules: dict[str, str]
+    *,
+    person_id: int,
+    rating: int | None,
+    words: str,
+    shared: bool,
+    rules: dict[str, str],
+    picture: str | None = None,
 ) -> str:
     """A fingerprint of what was said, to tell a resend from a different check-in."""
-    content = json.dumps(
-        [person_id, rating, words, shared, sorted(rules.items())], ensure_ascii=False
-    )
+    said = [person_id, rating, words, shared, sorted(rules.items())]
+    # Only with a picture (a child's), so the fingerprints of earlier check-ins still match.
+    content = json.dumps(said + [picture] if picture else said, ensure_ascii=False)
     return hashlib.sha256(content.encode()).hexdigest()
 
 
@@ -89,13 +100,15 @@ def save_checkin(
     rules: dict[str, str],
     version_id: int | None,
     wants_to_talk: bool = False,
+    picture: str | None = None,
 ) -> tuple[int, bool]:
     """Store a check-in once. Returns its id and whether this call made it.
 
+    ``picture`` is a library picture a child chose to go with the answer.
     Raises CheckinConflict when the id was used before for other content or another person.
     """
     fingerprint = content_hash(
-        person_id=person_id, rating=rating, words=words, shared=shared, rules=rules
+        person_id=person_id, rating=rating, words=words, shared=shared, rules=rules, picture=picture
     )
     with transaction(db):
         earlier = db.execute(
@@ -126,6 +139,7 @@ def save_checkin(
                     "words": words,
                     "shared": int(shared),
                     "wants_to_talk": int(wants_to_talk),
+                    "picture": picture or None,
                     "created_at": stamp,
                 }
             )
@@ -157,14 +171,27 @@ def save_checkin(
 
 
 # Who may see a family member's check-in: its writer, and the adults when an adult shared it.
-# Children's check-ins reach the worker only, so they are never among what others share.
+# Children's check-ins reach the worker only, unless the worker shared one: then the parents
+# see it, never the network (PRODUCT.md: the worker shares a child's answer with the parents).
+# A press of "Jag vill prata med någon" is never shared.
 _VISIBLE_TO_VIEWER = """
     SELECT c.*, p.name, p.role FROM checkins c JOIN people p ON p.id = c.person_id
     WHERE c.family_id = :family AND (
         c.person_id = :viewer
         OR (:adult AND c.shared = 1 AND p.role IN ('parent', 'network'))
+        OR (:parent AND p.role = 'child' AND c.shared_by_worker IS NOT NULL
+            AND c.wants_to_talk = 0)
     )
 """
+
+
+def _viewer(family_id: int, viewer_id: int, viewer_role: str) -> dict:
+    return {
+        "family": family_id,
+        "viewer": viewer_id,
+        "adult": viewer_role != "child",
+        "parent": viewer_role == "parent",
+    }
 
 
 def visible_checkins(
@@ -174,7 +201,7 @@ def visible_checkins(
     rows = list(
         db.query(
             _VISIBLE_TO_VIEWER + "ORDER BY c.created_at DESC, c.id DESC",
-            {"family": family_id, "viewer": viewer_id, "adult": viewer_role != "child"},
+            _viewer(family_id, viewer_id, viewer_role),
         )
     )
     return _with_rules(db, rows)
@@ -188,7 +215,7 @@ def latest_visible_rating(
         db.query(
             _VISIBLE_TO_VIEWER
             + "AND c.rating IS NOT NULL ORDER BY c.created_at DESC, c.id DESC LIMIT 1",
-            {"family": family_id, "viewer": viewer_id, "adult": viewer_role != "child"},
+            _viewer(family_id, viewer_id, viewer_role),
         )
     )
     return _with_rules(db, rows)[0] if rows else None
@@ -299,6 +326,44 @@ def save_worker_rating(
         return checkin_id, True
 
 
+def wants_to_talk_open(db: Database, person_id: int) -> bool:
+    """Whether the child's "Jag vill prata med någon" waits for the worker still."""
+    return (
+        db.execute(
+            """
+            SELECT 1 FROM attention_signals
+            WHERE person_id = ? AND kind = 'child_wants_to_talk' AND handled_at IS NULL LIMIT 1
+            """,
+            [person_id],
+        ).fetchone()
+        is not None
+    )
+
+
+def child_wants_to_talk(db: Database, *, family_id: int, person_id: int) -> bool:
+    """A child pressed "Jag vill prata med någon": the worker's most urgent signal, once.
+
+    Saved as a check-in without a rating, so the worker's follow view shows it with its time.
+    While a signal waits, pressing again adds nothing. Returns whether a signal was raised.
+    """
+    with transaction(db):
+        if wants_to_talk_open(db, person_id):
+            return False
+        save_checkin(
+            db,
+            family_id=family_id,
+            person_id=person_id,
+            client_id=f"talk-{secrets.token_urlsafe(16)}",
+            rating=None,
+            words="",
+            shared=False,
+            rules={},
+            version_id=None,
+            wants_to_talk=True,
+        )
+        return True
+
+
 def rule_texts(db: Database, family_id: int) -> dict[str, str]:
     """The text of every rule the family's published plans have had, by key, newest wording
     first, so a check-in about a rule dropped from a later version still says which rule."""
@@ -369,6 +434,8 @@ def _with_rules(db: Database, rows: list[dict]) -> list[Checkin]:
             kept.get(row["id"], {}),
             bool(row["wants_to_talk"]),
             row["worker_id"],
+            row.get("picture"),
+            row.get("shared_at"),
         )
         for row in rows
     ]
@@ -424,3 +491,39 @@ def respond_to_commitment(
                     "created_at": stamp,
                 }
             )
+
+
+# --- Sharing a child's check-in with the parents (the worker's explicit, audited action) ---
+
+
+def child_checkin(db: Database, family_id: int, checkin_id: int) -> Checkin | None:
+    """One check-in of a child of this family that the worker may share: a rating or words,
+    never a press of "Jag vill prata med någon". None for anything else."""
+    rows = list(
+        db.query(
+            """
+            SELECT c.*, p.name, p.role FROM checkins c JOIN people p ON p.id = c.person_id
+            WHERE c.id = ? AND c.family_id = ? AND p.role = 'child' AND c.wants_to_talk = 0
+            """,
+            [checkin_id, family_id],
+        )
+    )
+    return _with_rules(db, rows)[0] if rows else None
+
+
+def share_child_checkin(db: Database, *, family_id: int, checkin_id: int, worker_id: int) -> bool:
+    """Show a child's check-in to the parents (not the network) from now on.
+
+    Sharing again keeps the first time and who shared it. Returns False, and changes nothing,
+    for anything but a shareable check-in of a child of this family (see ``child_checkin``).
+    There is no unsharing: once the parents may have seen it, taking it back would hide that.
+    """
+    with transaction(db):
+        if child_checkin(db, family_id, checkin_id) is None:
+            return False
+        db.execute(
+            "UPDATE checkins SET shared_by_worker = ?, shared_at = ? "
+            "WHERE id = ? AND shared_by_worker IS NULL",
+            [worker_id, timestamp(), checkin_id],
+        )
+        return True

@@ -36,6 +36,16 @@ def invite_state(db: Database, token: str) -> str:
     return "valid"
 
 
+def invited_role(db: Database, token: str) -> str | None:
+    """The role of the person an invite is for ('parent', 'network' or 'child'), or None.
+    Consumes nothing: the invite page uses it to say which code comes next."""
+    row = db.execute(
+        "SELECT p.role FROM invites i JOIN people p ON p.id = i.person_id WHERE i.token_hash = ?",
+        [sha256(token)],
+    ).fetchone()
+    return row[0] if row else None
+
+
 def consume_invite(db: Database, token: str) -> int | None:
     """Use the invite once. Returns the person's id, or None if it was not valid.
 

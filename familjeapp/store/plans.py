@@ -416,9 +416,11 @@ def remove_item(db: Database, version_id: int, item_key: str) -> bool:
 
 
 def _display_group(row: dict) -> tuple[str, str]:
-    # Goals and next steps, rules and warning signs are shown as separate lists, so an item
-    # moves among the items it is listed with.
-    return (row["section"], row["kind"] if row["section"] in ("needs", "rules") else "")
+    # Goals and next steps, rules and warning signs, and each of the child's houses, the helpers
+    # and the roof's rules, and the story's pages are shown as separate lists, so an item moves
+    # among the items it is listed with.
+    grouped = row["section"] in ("needs", "rules", "child")
+    return (row["section"], row["kind"] if grouped else "")
 
 
 def move_item(db: Database, version_id: int, item_key: str, direction: str) -> bool:

@@ -21,6 +21,7 @@ from .editor_forms import (
     EVENT_LABELS,
     KIND_NAMES,
     TEXT_MAX,
+    ChildItemForm,
     CommitmentForm,
     EventForm,
     ItemForm,
@@ -31,6 +32,9 @@ from .editor_forms import (
 from .views import PICTURES_SHOWN, bp
 
 EDITABLE_SECTIONS = ("working", "worries", "needs", "rules")
+# The child's section is written in three parts of its own (Tre hus, Det trygga hemmet, Ord och
+# bilder); an address names the part, the store keeps them all in the section "child".
+CHILD_PARTS = plans.CHILD_PARTS
 EVERYTHING = visibilities("worker")
 
 
@@ -125,10 +129,27 @@ def plan_publish(family_id: int):
     )
 
 
+def part_of(item: plans.PlanItem) -> str:
+    """The part of the editor an item is written in: its section, or one of the child's parts."""
+    if item.section != "child":
+        return item.section
+    return next(part for part, kinds in CHILD_PARTS.items() if item.kind in kinds)
+
+
 def item_page(family_id: int, section: str, item: plans.PlanItem | None):
-    """The item form, new or existing: save, or find a picture without saving."""
-    form = ItemForm() if request.method == "POST" else ItemForm(obj=item, formdata=None)
-    form.set_section(plans.KINDS[section])
+    """The item form, new or existing: save, or find a picture without saving.
+
+    ``section`` is the part of the editor: a section of the plan, or one of the child's parts,
+    whose items have the child's words as their only text and are for everyone unless the
+    worker chooses otherwise (a child reads only what is for everyone)."""
+    for_child = section in CHILD_PARTS
+    form_class = ChildItemForm if for_child else ItemForm
+    if request.method == "POST":
+        form = form_class()
+    else:
+        new_for_child = {"visibility": "everyone"} if for_child and item is None else None
+        form = form_class(obj=item, formdata=None, data=new_for_child)
+    form.set_section(CHILD_PARTS[section] if for_child else plans.KINDS[section])
     status, pictures = 200, []
     if request.method == "POST" and request.form.get("action") == "search":
         # Without JavaScript the search is a button in this form: show what was found, save
@@ -139,7 +160,7 @@ def item_page(family_id: int, section: str, item: plans.PlanItem | None):
         version_id = draft(family_id)
         fields = {
             "kind": form.kind.data,
-            "text": form.text.data.strip(),
+            "text": (form.text.data or "").strip(),
             "child_text": (form.child_text.data or "").strip(),
             "picture": form.picture.data or None,
             "visibility": form.visibility.data,
@@ -148,7 +169,9 @@ def item_page(family_id: int, section: str, item: plans.PlanItem | None):
             "how_we_know": (form.how_we_know.data or "").strip(),
         }
         if item is None:
-            key = plans.add_item(db, version_id, section=section, **fields)
+            key = plans.add_item(
+                db, version_id, section="child" if for_child else section, **fields
+            )
         elif plans.update_item(db, version_id, item.key, **fields):
             key = item.key
         else:
@@ -167,6 +190,7 @@ def item_page(family_id: int, section: str, item: plans.PlanItem | None):
         pictures=pictures,
         chosen=library.get(chosen) if chosen else None,
         query=form.q.data or "",
+        for_child=for_child,
         text_report=report_for(form.text.data),
         child_report=report_for(form.child_text.data, for_child=True),
     ), status
@@ -175,8 +199,8 @@ def item_page(family_id: int, section: str, item: plans.PlanItem | None):
 @bp.route("/familj/<id:family_id>/plan/ny/<section>", methods=["GET", "POST"])
 @staff_page()
 def plan_new_item(family_id: int, section: str):
-    """Add an item to one part of the plan."""
-    if section not in EDITABLE_SECTIONS:
+    """Add an item to one part of the plan, the child's parts too."""
+    if section not in EDITABLE_SECTIONS and section not in CHILD_PARTS:
         abort(404)
     return item_page(family_id, section, None)
 
@@ -185,7 +209,7 @@ def current_item(family_id: int, item_key: str) -> plans.PlanItem:
     """An item of this family's draft, or of what it sees now; 404 for any other key."""
     version_id = working_version(family_id)
     item = plans.get_item(get_db(), version_id, item_key) if version_id else None
-    if item is None or item.section not in EDITABLE_SECTIONS:
+    if item is None or item.section not in (*EDITABLE_SECTIONS, "child"):
         abort(404)
     return item
 
@@ -195,7 +219,7 @@ def current_item(family_id: int, item_key: str) -> plans.PlanItem:
 def plan_edit_item(family_id: int, item_key: str):
     """Change an item's words, picture, kind or who may read it."""
     item = current_item(family_id, item_key)
-    return item_page(family_id, item.section, item)
+    return item_page(family_id, part_of(item), item)
 
 
 @bp.post("/familj/<id:family_id>/plan/punkt/<item_key>/ta-bort")

@@ -11,6 +11,8 @@ from ..pictures import load_library
 TEXT_MAX = 2000
 SHORT_MAX = 300
 TITLE_MAX = 200
+# A child's item is a few short sentences: a page of the story, a rule on the roof.
+CHILD_TEXT_MAX = 600
 
 
 def strip(value: str | None) -> str | None:
@@ -36,6 +38,12 @@ KIND_LABELS = {
     "next_step": _l("Next step"),
     "rule": _l("Rule: who does what, and when"),
     "warning_sign": _l("Warning sign: if you see this, do this"),
+    "house_worries": _l("The house of worries"),
+    "house_good": _l("The house of good things"),
+    "house_dreams": _l("The house of dreams"),
+    "safety_person": _l("Someone in the house, or who comes to help"),
+    "safety_rule": _l("A rule on the roof"),
+    "story_page": _l("A page of the story"),
 }
 
 # The same kinds, short, for the cards of the editor.
@@ -48,6 +56,12 @@ KIND_NAMES = {
     "next_step": _l("Next step"),
     "rule": _l("Rule"),
     "warning_sign": _l("Warning sign"),
+    "house_worries": _l("The house of worries"),
+    "house_good": _l("The house of good things"),
+    "house_dreams": _l("The house of dreams"),
+    "safety_person": _l("Who helps"),
+    "safety_rule": _l("Rule on the roof"),
+    "story_page": _l("Page of the story"),
 }
 
 # Spelled out, so nobody has to remember who "adults" are.
@@ -99,6 +113,25 @@ class ItemForm(FlaskForm):
     def validate_picture(self, field):
         if field.data and not load_library().exists(field.data):
             raise ValidationError(_l("That picture is not in the picture library. Choose another."))
+
+
+class ChildItemForm(ItemForm):
+    """An item of the child's parts (Tre hus, Det trygga hemmet, Ord och bilder): the child's
+    words are the main text, with a picture; a note for the adults may go with them."""
+
+    text = TextAreaField(
+        _l("Note for the adults (you can leave this empty)"),
+        filters=[strip],
+        validators=[Optional(), text_length(TEXT_MAX)],
+    )
+    child_text = TextAreaField(
+        _l("Words for the child"),
+        filters=[strip],
+        validators=[
+            DataRequired(message=_l("Write the words for the child.")),
+            text_length(CHILD_TEXT_MAX),
+        ],
+    )
 
 
 class ScaleForm(FlaskForm):

@@ -8,15 +8,22 @@ from flask_babel import gettext as _
 
 from .. import clock
 from ..access import ADULTS, deny, staff_page, visibilities
+from ..auth.forms import ConfirmForm
 from ..chart import scale_chart
 from ..db import get_db
-from ..store import checkins, families, plans
+from ..store import checkins, children, families, plans
 from .following_forms import OLDEST_RATING, PersonFilterForm, PrintForm, WorkerRatingForm
 from .views import bp
 
+# What a share link names in its address, and so in the audit log's object id.
+SHAREABLE = ("avstamning", "hus")
+
 
 def who(checkin: checkins.Checkin) -> str:
-    """The name to show for a check-in; the worker's own ratings say whose they are."""
+    """The name to show for a check-in; the worker's own ratings and a child's say whose
+    they are (also the name of the line in the chart)."""
+    if checkin.role == "child":
+        return _("%(name)s (child)", name=checkin.person_name)
     if not checkin.by_worker:
         return checkin.person_name
     if checkin.person_name:
@@ -114,8 +121,11 @@ def following_page(
     for commitment in plan.commitments if plan else []:
         by_person.setdefault(commitment.person_id, []).append(commitment)
     saved = request.args.get("sparad", type=int)
+    names = {p.id: p.name for p in people}
     return render_template(
         "worker/following/follow.html",
+        child_answers=child_answers(every, children.family_additions(db, family_id), names),
+        just_shared="delad" in request.args,
         family=families.get_family(db, family_id),
         plan=plan,
         published=datetime.fromisoformat(plan.published_at) if plan else None,
@@ -138,6 +148,61 @@ def following_page(
         oldest=clock.today() - OLDEST_RATING,
         who=who,
     ), status
+
+
+def child_answers(
+    every: list[checkins.Checkin], additions: list[children.Addition], names: dict[int, str]
+) -> list[dict]:
+    """What the children said, newest first: ratings and words, presses of "Jag vill prata
+    med någon", and what they added to the three houses, each with the child's name."""
+    said = [
+        {"what": "talk" if c.wants_to_talk else "checkin", "at": c.created_at,
+         "name": c.person_name, "checkin": c}
+        for c in every if c.role == "child"
+    ] + [
+        {"what": "addition", "at": a.created_at, "name": names.get(a.person_id, ""),
+         "addition": a}
+        for a in additions
+    ]  # fmt: skip
+    return sorted(said, key=lambda answer: answer["at"], reverse=True)
+
+
+@bp.route(
+    "/familj/<id:family_id>/folj/dela/<any(avstamning, hus):what>/<id:which>",
+    methods=["GET", "POST"],
+)
+@staff_page()
+def share_child_answer(family_id: int, what: str, which: int):
+    """Share one of a child's answers with the parents: a page that says what will be shown
+    to whom, then the button. From then on the parents see it, never the network. The audit
+    log names what was shared ("avstamning/12" or "hus/3"); there is no unsharing."""
+    db = get_db()
+    if what == "avstamning":
+        answer = checkins.child_checkin(db, family_id, which)
+    else:
+        answer = children.family_addition(db, family_id, which)
+    if answer is None:
+        abort(404)
+    if request.method == "POST":
+        ConfirmForm().validate_on_submit() or abort(400)
+        share = checkins.share_child_checkin if what == "avstamning" else children.share_addition
+        ids = {"checkin_id": which} if what == "avstamning" else {"addition_id": which}
+        share(db, family_id=family_id, worker_id=g.worker.id, **ids)
+        return redirect(
+            url_for(".follow", family_id=family_id, delad=f"{what}-{which}", _anchor="barnet"),
+            303,
+        )
+    people = families.family_people(db, family_id)
+    child = next((p for p in people if p.id == answer.person_id), None)
+    return render_template(
+        "worker/following/share.html",
+        family=families.get_family(db, family_id),
+        what=what,
+        which=which,
+        answer=answer,
+        child=child,
+        parents=[p for p in people if p.role == "parent"],
+    )
 
 
 @bp.get("/familj/<id:family_id>/utskrift")

@@ -26,6 +26,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
+from familjeapp.store.plans import KINDS
+
 # Where "Lämna snabbt" leads in the tests. The network is closed, so every context answers it.
 NEUTRAL_URL = "https://neutral.example/"
 NEUTRAL_PAGE = (
@@ -251,7 +253,13 @@ class Family(dict):
         )
 
     def texts(self, *visibilities: str) -> list[str]:
-        return [i["text"] for i in self["items"] if i["visibility"] in visibilities]
+        """The texts of the adults' plan with these visibilities (the child's parts of the plan
+        are on the child's own pages, not on the adults' plan page)."""
+        return [
+            i["text"]
+            for i in self["items"]
+            if i["visibility"] in visibilities and i["kind"] not in KINDS["child"]
+        ]
 
 
 # --- The browser -----------------------------------------------------------------------------
@@ -351,6 +359,73 @@ def sign_in(page: Page, someone: dict, code: str = CODE) -> str:
     open_invite(page, someone)
     choose_code(page, code)
     return urlsplit(page.url).path
+
+
+# A child chooses three pictures instead of digits, then the same three again.
+CHILD_PICTURES = ("Hund", "Sol", "Raket")
+PICTURE_ROUNDS = ("Första bilden", "Andra bilden", "Tredje bilden")
+
+
+def sign_in_child(page: Page, child: dict, pictures=CHILD_PICTURES) -> str:
+    """A child opens their link and chooses a picture code; returns the child's home path."""
+    open_invite(page, child)
+    for button in ("Nästa", "Spara min bildkod"):
+        for round, name in zip(PICTURE_ROUNDS, pictures, strict=True):
+            page.get_by_role("group", name=round).get_by_role("radio", name=name).check(
+                force=True  # the radio itself is drawn as its picture
+            )
+        page.get_by_role("button", name=button).click()
+    page.wait_for_url(re.compile(r"/barn/[0-9]+/$"))
+    return urlsplit(page.url).path
+
+
+# By keyboard alone, as a child who cannot use the touch screen well would.
+
+
+def focused(page: Page) -> dict:
+    return page.evaluate(
+        """() => { const e = document.activeElement;
+             const set = e.closest('fieldset');
+             return {text: ((e.labels && e.labels[0]) || e).innerText.trim(),
+                     round: set ? set.querySelector('legend').innerText.trim() : null,
+                     tag: e.tagName}; }"""
+    )
+
+
+def tab_to(page: Page, *, text: str | None = None, round: str | None = None) -> None:
+    """Press Tab until the focus is on what a keyboard user is looking for."""
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        now_on = focused(page)
+        if now_on["tag"] == "BODY":
+            continue  # Tab left the page for the browser's own controls: nothing focused
+        if (round and now_on["round"] == round) or (text and text in now_on["text"]):
+            return
+    pytest.fail(f"Tab never reached {text or round}")
+
+
+def choose_by_keyboard(page: Page, pictures=CHILD_PICTURES, button="Nästa") -> None:
+    """Tab into each row, arrow keys to the picture, Space; then Tab to the button, Enter."""
+    for round, name in zip(PICTURE_ROUNDS, pictures, strict=True):
+        tab_to(page, round=round)
+        for _ in range(9):
+            if focused(page)["text"] == name:
+                page.keyboard.press("Space")
+                break
+            page.keyboard.press("ArrowRight")
+        expect(
+            page.get_by_role("group", name=round).get_by_role("radio", name=name)
+        ).to_be_checked()
+    tab_to(page, text=button)
+    page.keyboard.press("Enter")
+
+
+def choose_picture_code(page: Page) -> None:
+    """Both rounds of the picture code; lands on the child's own start page."""
+    choose_by_keyboard(page)
+    expect(page.get_by_role("heading", name="Välj samma bilder en gång till")).to_be_visible()
+    choose_by_keyboard(page, button="Spara min bildkod")
+    page.wait_for_url(re.compile(r"/barn/[0-9]+/$"))
 
 
 # --- The social worker's side -----------------------------------------------------------------

@@ -406,3 +406,70 @@ def test_the_worker_copies_the_invite_link_and_the_text_message(
     expect(page.get_by_role("status")).to_have_text("Sms:et är kopierat.")
     assert page.evaluate("() => navigator.clipboard.readText()") == message
     assert_accessible(page)
+
+
+def test_the_worker_writes_the_childs_story_and_shares_a_childs_rating_with_the_parents(
+    desktop, new_family, staff_sign_in, server_env, assert_accessible
+):
+    """Issue #8: a page of Ord och bilder, in the child's words with a picture; then Elsa's
+    rating, which only the worker sees, shared with the parents by an explicit action."""
+    from familjeapp.db import connect
+    from familjeapp.store import checkins
+
+    family = new_family()
+    family_id = family["family_id"]
+    db = connect(server_env["FAMILJEAPP_DB"])
+    checkins.save_checkin(
+        db, family_id=family_id, person_id=family.person("Elsa")["id"],
+        client_id=f"e2e-elsa-rating-{family_id}", rating=2, words="Jag var rädd i fredags.",
+        shared=False, rules={}, version_id=None,
+    )  # fmt: skip
+    db.close()
+    page = desktop.new_page()
+    staff_sign_in(page, family["workers"][0])
+
+    page.goto(f"/personal/familj/{family_id}/plan")
+    page.get_by_role("button", name="Börja på en ny version").click()
+    page.get_by_role(
+        "link", name=with_hidden("Lägg till i den här delen", "Ord och bilder")
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ny punkt i ”Ord och bilder”")
+    # For everyone unless she says otherwise: a child reads only what is for everyone.
+    expect(
+        page.get_by_role("radio", name="Alla: föräldrarna, nätverket och barnen")
+    ).to_be_checked()
+    page.get_by_label("Ord till barnet").fill("Nu bor farmor hos er en tid.")
+    page.get_by_label("Hitta en bild: skriv ett ord på svenska").fill("hus")
+    house = page.get_by_role("radio", name="hus", exact=True)
+    expect(house).to_be_visible()
+    house.check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Spara i utkastet").click()
+    story = page.locator("#part-words_pictures").locator("xpath=..")
+    expect(
+        story.get_by_role("listitem").filter(has_text="Nu bor farmor hos er en tid.")
+    ).to_be_visible()
+    page.get_by_role("button", name="Publicera ny version").click()
+    expect(page.get_by_role("status")).to_contain_text("Publicerad")
+    assert_accessible(page)
+
+    # Elsa's answer: hers, and nobody else's until the worker shares it.
+    page.goto(f"/personal/familj/{family_id}/folj")
+    answers = page.locator("#barnet").locator("xpath=..")
+    card = answers.get_by_role("listitem").filter(has_text="Jag var rädd i fredags.")
+    expect(card).to_contain_text("Elsa, barn")
+    expect(card).to_contain_text("Familjen ser inte det här.")
+    assert_accessible(page)
+    card.get_by_role("link", name=re.compile(r"^Dela med föräldrarna")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dela med föräldrarna?")
+    expect(page.get_by_role("main")).to_contain_text("Nätverket ser det inte.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Dela med föräldrarna").click()
+    expect(page.get_by_role("status")).to_have_text("Delat med föräldrarna.")
+    card = (
+        page.locator("#barnet")
+        .locator("xpath=..")
+        .get_by_role("listitem")
+        .filter(has_text="Jag var rädd i fredags.")
+    )
+    expect(card).to_contain_text("Delat med föräldrarna")

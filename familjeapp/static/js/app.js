@@ -167,8 +167,69 @@
     }
   });
 
+  /* Read-aloud on the child's pages (components/child.html): the browser's own speech reads a
+     block (data-target) in the page's language, one utterance a block, and marks it while it
+     is spoken; the page's button (empty data-target) reads every block that has a button.
+     A second press stops. Where the browser cannot speak, the buttons stay hidden. */
+  function setUpReadAloud() {
+    var buttons = document.querySelectorAll('[data-module="read-aloud"]');
+    var speech = window.speechSynthesis;
+    if (!buttons.length || !speech || typeof window.SpeechSynthesisUtterance !== "function") return;
+    var reading = null;
+    function textOf(block) {
+      var copy = block.cloneNode(true);
+      copy.querySelectorAll('[data-module="read-aloud"], [hidden], [aria-hidden="true"], script, style, input')
+        .forEach(function (e) { e.remove(); });
+      return copy.textContent.replace(/\s+/g, " ").trim();
+    }
+    function blocksOf(button) {
+      var id = button.getAttribute("data-target");
+      var ids = id ? [id] : Array.prototype.map.call(buttons, function (b) { return b.getAttribute("data-target"); });
+      var blocks = [];
+      ids.forEach(function (each) {
+        var block = each && document.getElementById(each);
+        if (block && blocks.indexOf(block) < 0) blocks.push(block);
+      });
+      return blocks.length || id ? blocks : [document.getElementById("main")];
+    }
+    function stop() {
+      var was = reading;
+      reading = null;
+      speech.cancel();
+      document.querySelectorAll(".is-being-read").forEach(function (e) { e.classList.remove("is-being-read"); });
+      if (was) was.setAttribute("aria-pressed", "false");
+      return was;
+    }
+    function next(button, blocks) {
+      if (reading !== button) return;  // stopped, or another button took over
+      var block = blocks.shift();
+      if (!block) { stop(); return; }
+      var text = textOf(block);
+      if (!text) { next(button, blocks); return; }
+      var utterance = new window.SpeechSynthesisUtterance(text);
+      utterance.lang = document.documentElement.lang || "sv";
+      block.classList.add("is-being-read");
+      utterance.onend = function () {
+        block.classList.remove("is-being-read");
+        next(button, blocks);
+      };
+      utterance.onerror = function () { if (reading === button) stop(); };
+      speech.speak(utterance);
+    }
+    buttons.forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        if (stop() === button) return;
+        reading = button;
+        button.setAttribute("aria-pressed", "true");
+        next(button, blocksOf(button));
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setUpQuickExit();
+    setUpReadAloud();
     setUpSessionTimeout();
     setUpCopyButtons();
     setUpCountdowns();
