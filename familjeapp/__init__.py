@@ -125,11 +125,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
     )
 
-    from . import access, cli, errors, security, templating
+    from . import access, cli, errors, install, security, static_files, templating
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .child.views import bp as child_bp
     from .family.views import bp as family_bp
+    from .pwa import bp as pwa_bp
     from .worker import bp as worker_bp
 
     app.before_request(security.refuse_cross_site_posts)
@@ -140,15 +141,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(child_bp)
     app.register_blueprint(worker_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(pwa_bp)
+    app.register_blueprint(install.bp)
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+    static_files.init_app(app)
     return app
 
 
 def no_store(response):
     """Personal pages must not stay in any cache; only our static files may be cached."""
-    if request.endpoint != "static":
+    if request.endpoint == "pwa.service_worker":
+        # Asked for again at every check, so that a new version of the app is seen at once.
+        response.headers["Cache-Control"] = "no-cache"
+    elif request.endpoint != "static":
         response.headers["Cache-Control"] = "no-store"
         response.vary.add("HX-Request")
     return response

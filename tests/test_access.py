@@ -163,6 +163,16 @@ MATRIX = {
 
 NOT_IN_MATRIX = {"auth.choose_code", "auth.enter_code"}  # tested in test_getting_in.py
 
+# Open to everyone and the same for everyone: nothing personal (test_pwa.py).
+PWA_PUBLIC = {"pwa.service_worker": "/sw.js", "pwa.offline": "/utan-internet"}
+
+
+def test_the_service_worker_and_the_offline_page_are_open_to_every_role(app, clients):
+    assert all(getattr(app.view_functions[e], "access", None) == "public" for e in PWA_PUBLIC)
+    for role in ROLES:
+        for url in PWA_PUBLIC.values():
+            assert clients[role].get(url).status_code == 200, (role, url)
+
 
 def test_every_guarded_route_is_in_the_matrix(app):
     guarded = {
@@ -353,3 +363,9 @@ def test_every_staff_read_of_every_family_page_leaves_one_audit_row(clients, dem
         rows = audit.rows(db, family_id=demo["family_id"], action="read")
         assert len(rows) == before + 1, case
         assert rows[-1]["object_type"] == case.split(" ")[0] and rows[-1]["actor_type"] == "worker"
+
+
+def test_the_manifest_is_open_to_everyone(clients):
+    # Public: the browser fetches it without cookies it can count on, and it says nothing personal.
+    for role, client in clients.items():
+        assert client.get("/manifest.webmanifest").status_code == 200, role

@@ -521,7 +521,7 @@ def test_picture_search_with_htmx_gives_pictures_to_choose(worker):
     fragment = text_of(response)
     assert "<html" not in fragment
     assert 'type="radio" id="picture-toothbrush" name="picture" value="toothbrush"' in fragment
-    assert '<img src="/static/pictures/toothbrush.svg" alt="tandborste"' in fragment
+    assert re.search(r'<img src="/static/pictures/toothbrush\.\w+\.svg" alt="tandborste"', fragment)
     chosen = text_of(
         worker.get("/personal/bilder?q=hus&picture=toothbrush", headers={"HX-Request": "true"})
     )
@@ -539,7 +539,7 @@ def test_the_item_form_searches_for_pictures_without_javascript(worker, demo, db
     )
     assert searched.status_code == 200
     page = text_of(searched)
-    assert '<img src="/static/pictures/toothbrush.svg" alt="tandborste"' in page
+    assert re.search(r'<img src="/static/pictures/toothbrush\.\w+\.svg" alt="tandborste"', page)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and 'value="Sara"' in page
     assert plans.open_draft(db, demo["family_id"]) is None  # a search saves nothing
     saved = post(

@@ -13,6 +13,13 @@
     if (window.caches && caches.keys) {
       caches.keys().then(function (names) { names.forEach(function (n) { caches.delete(n); }); });
     }
+    /* The offline outbox and the service worker go too (Clear-Site-Data does the same). */
+    if (window.familjeappOutbox) { window.familjeappOutbox.clear().catch(function () {}); }
+    if (navigator.serviceWorker && navigator.serviceWorker.getRegistrations) {
+      navigator.serviceWorker.getRegistrations().then(function (all) {
+        all.forEach(function (r) { r.unregister(); });
+      });
+    }
     window.location.replace(exit.getAttribute("data-exit-url"));
   }
 
@@ -114,48 +121,8 @@
     });
   }
 
-  /* Hur går det? without a connection. Until the offline outbox exists, say plainly that the
-     check-in was NOT saved, and leave all that was chosen on the page, so that pressing again
-     later saves it, once (the form keeps its id). The words come translated in the page, in
-     the form's data-module="not-saved" live region. Delegated from the document, so it also
-     works on a form that htmx has swapped in. */
-  function setUpNotSavedWarning() {
-    function messageIn(element) {
-      return element && element.querySelector
-        ? element.querySelector('[data-module="not-saved"]') : null;
-    }
-    function tell(message) {
-      message.textContent = "";
-      /* Empty for a moment first, so that a second failure is announced again. */
-      setTimeout(function () {
-        message.textContent = message.getAttribute("data-text");
-        message.scrollIntoView({ block: "nearest" });
-      }, 100);
-    }
-    /* Capturing on the document runs before htmx's own submit handler on the form. */
-    document.addEventListener("submit", function (event) {
-      var message = messageIn(event.target);
-      if (!message) { return; }
-      message.textContent = "";
-      if (navigator.onLine === false) {
-        event.preventDefault();
-        event.stopImmediatePropagation();
-        tell(message);
-      }
-    }, true);
-    /* Seemingly online, but the request got no answer (htmx sends the boosted form). */
-    function failed(event) {
-      var status = event.detail && event.detail.xhr ? event.detail.xhr.status : 0;
-      var message = messageIn(event.target);
-      if (message && (event.type !== "htmx:responseError" || status === 0 || status >= 500)) {
-        tell(message);
-      }
-    }
-    ["htmx:sendError", "htmx:timeout", "htmx:responseError"].forEach(function (name) {
-      document.addEventListener(name, failed);
-    });
-  }
-  setUpNotSavedWarning();
+  /* Hur går det? without a connection: offline.js keeps it in the outbox (or says it was not
+     saved where the phone cannot keep it). */
 
   /* After htmx swaps a part of the page, move focus to what it says (a thank-you or the first
      error), so keyboard and screen reader users hear the result where they are. */
