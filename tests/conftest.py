@@ -50,6 +50,13 @@ def other_demo(db):
     return add_demo_family(db)
 
 
+def shows_picture(html: str, name: str) -> bool:
+    """Whether a page shows a library picture, under its plain or content-hashed static URL."""
+    return (
+        re.search(rf"/static/pictures/{re.escape(name)}(\.[0-9a-f]{{12}})?\.svg", html) is not None
+    )
+
+
 def csrf_token(page) -> str:
     """The CSRF token of the first form on a page (a response, or its text)."""
     match = CSRF.search(page if isinstance(page, str) else page.get_data(as_text=True))
