@@ -17,11 +17,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-browser:  ## Install Debian's Chromium, and nginx as the TLS proxy, for the browser tests when missing
+browser:  ## Install what the tests need when missing: Debian's Chromium, nginx as the TLS proxy, hunspell sv_SE
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || [ -n "$$CHROMIUM_PATH" ] || \
 	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || \
 	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx-light openssl)
+	@command -v hunspell >/dev/null && [ -f /usr/share/hunspell/sv_SE.dic ] || \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y hunspell hunspell-sv)
 
 run: setup  ## Set up, add a demo family, and serve the app (waitress) on HOST:PORT
 	$(VENV)/bin/familjeapp init-db
@@ -39,14 +41,21 @@ format:  ## ruff: fix what can be fixed, and format
 	$(VENV)/bin/ruff check --fix familjeapp tests scripts
 	$(VENV)/bin/ruff format familjeapp tests scripts
 
-translations:  ## Extract strings, update the catalogs, fill English, compile (then translate the new Swedish ones)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -c Translators: \
-	  --project familjeapp --version 0.1.0 --copyright-holder familjeapp \
-	  --no-location --sort-output -o translations/messages.pot .
-	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching \
-	  --ignore-obsolete --ignore-pot-creation-date
+# Two gettext domains: "messages", what a family member or a child sees, in every language
+# (babel.cfg), and "staff", the worker and admin side and the command line, in Swedish and
+# English only (babel-staff.cfg). A string used on both sides is in both.
+EXTRACT := $(VENV)/bin/pybabel extract -k _l -k lazy_gettext -k ngettext:1,2 -c Translators: \
+  --project familjeapp --version 0.1.0 --copyright-holder familjeapp --no-location --sort-output
+UPDATE := $(VENV)/bin/pybabel update -d translations --no-fuzzy-matching --ignore-obsolete \
+  --ignore-pot-creation-date
+
+translations:  ## Extract strings, update the catalogs, fill English, compile (then translate the new ones)
+	$(EXTRACT) -F babel.cfg -o translations/messages.pot .
+	$(EXTRACT) -F babel-staff.cfg -o translations/staff.pot .
+	$(UPDATE) -D messages -i translations/messages.pot
+	$(UPDATE) -D staff -i translations/staff.pot
 	$(PY) scripts/english_catalog.py
-	$(VENV)/bin/pybabel compile -d translations --statistics
+	$(VENV)/bin/pybabel compile -d translations -D "messages staff" --statistics
 
 pictures:  ## Rebuild the picture library from the pinned npm packages
 	$(PY) scripts/build_pictures.py

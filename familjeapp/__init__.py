@@ -5,14 +5,14 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 
-from . import clock, config, db
+from . import clock, compression, config, db
 from .urls import IdConverter
 
 csrf = CSRFProtect()
@@ -36,6 +36,13 @@ class SessionCookie(SecureCookieSessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(request and request.is_secure)
 
+    def save_session(self, app: Flask, session, response) -> None:
+        from .access import SAME_FOR_EVERYONE
+
+        if request.endpoint in SAME_FOR_EVERYONE:
+            return  # the same answer for everyone: no cookie, no "Vary: Cookie", one cached copy
+        super().save_session(app, session, response)
+
 
 def translation_directories() -> str:
     """Top-level translations/ in a checkout; the copy inside the package once installed."""
@@ -52,11 +59,25 @@ def secret_key(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
+def on_staff_side() -> bool:
+    """A worker's or an administrator's page, or any other address under theirs (a 404 there)."""
+    if request.blueprint in ("worker", "admin"):
+        return True
+    prefix = current_app.blueprints["worker"].url_prefix
+    return request.path == prefix or request.path.startswith(prefix + "/")
+
+
 def select_locale() -> str:
     """The person's chosen language, else the one chosen on this browser, else Swedish (also on
-    the command line, which answers in the app's default language)."""
+    the command line, which answers in the app's default language).
+
+    The staff side is only in Swedish and English: a worker whose browser chose Arabic on a
+    family's page sees their own pages in Swedish."""
     if not has_request_context():
         return "sv"
+    if on_staff_side():
+        chosen = request.cookies.get("lang")
+        return chosen if chosen in config.STAFF_LANGUAGES else "sv"
     person = g.get("person")
     if person is not None and person.language in config.LANGUAGES:
         return person.language
@@ -102,7 +123,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         WTF_CSRF_SSL_STRICT=False,
         BABEL_DEFAULT_LOCALE="sv",
         BABEL_DEFAULT_TIMEZONE=clock.SWEDEN.key,
-        BABEL_TRANSLATION_DIRECTORIES=translation_directories(),
+        # Two gettext domains in the same folder, paired in order: "staff" (the worker and admin
+        # side, sv and en) and "messages" (what families see, every language). Messages comes
+        # last: its catalog's plural rule is the one kept for the language.
+        BABEL_DOMAIN="staff;messages",
+        BABEL_TRANSLATION_DIRECTORIES=f"{translation_directories()};{translation_directories()}",
         # Photos from phones can be large; clean_photo caps them at 10 MB, forms at 500 kB.
         MAX_CONTENT_LENGTH=12 * 1024 * 1024,
     )
@@ -112,6 +137,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     # <id:...> in every route: only ids a row can have (urls.py).
     app.url_map.converters["id"] = IdConverter
     db.init_app(app)
+    # First among the after-request hooks, so it runs last, on the finished page.
+    compression.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     htmx.init_app(app)
@@ -125,7 +152,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
     )
 
-    from . import access, cli, errors, install, security, static_files, templating
+    from . import (
+        about,
+        access,
+        cli,
+        errors,
+        install,
+        picture_sheets,
+        security,
+        static_files,
+        templating,
+    )
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .child.views import bp as child_bp
@@ -136,6 +173,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.before_request(security.refuse_cross_site_posts)
     app.before_request(access.load_signed_in)
     app.after_request(no_store)
+    app.after_request(access.forget_ended_device)
     app.register_blueprint(auth_bp)
     app.register_blueprint(family_bp)
     app.register_blueprint(child_bp)
@@ -143,8 +181,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(pwa_bp)
     app.register_blueprint(install.bp)
+    app.register_blueprint(about.bp)
     errors.init_app(app)
     templating.init_app(app)
+    picture_sheets.init_app(app)
     cli.init_app(app)
     static_files.init_app(app)
     return app
@@ -155,7 +195,7 @@ def no_store(response):
     if request.endpoint == "pwa.service_worker":
         # Asked for again at every check, so that a new version of the app is seen at once.
         response.headers["Cache-Control"] = "no-cache"
-    elif request.endpoint != "static":
+    elif request.endpoint not in ("static", "picture_sheets.picture_sheet"):
         response.headers["Cache-Control"] = "no-store"
         response.vary.add("HX-Request")
     return response

@@ -31,12 +31,18 @@ def visibilities(role: str) -> frozenset[str]:
     return VISIBLE_TO[role]
 
 
+# Answers that are the same whoever asks: they need no session.
+SAME_FOR_EVERYONE = frozenset({"picture_sheets.picture_sheet"})
+
+
 def load_signed_in() -> None:
     """Find the request's server-side sessions, if any (before every request).
 
     A family member's device and a worker's browser keep separate sessions.
     """
     g.session = g.person = g.staff_session = g.worker = None
+    if request.endpoint in SAME_FOR_EVERYONE:
+        return  # not even a look at the cookie, so caches may keep one copy for all
     if token := session.get("sid"):
         db = get_db()
         found = sessions_store.find_session(
@@ -44,7 +50,10 @@ def load_signed_in() -> None:
         )
         person = families.get_person(db, found.person_id) if found and found.person_id else None
         if person is None:
+            # Ended elsewhere (the social worker ended this phone, or it ran out): what the
+            # phone kept for offline reading and its outbox must go too (forget_ended_device).
             session.pop("sid", None)
+            g.device_ended = True
         else:
             g.session, g.person = found, person
     if token := session.get("staff_sid"):
@@ -62,6 +71,14 @@ def load_signed_in() -> None:
             session.pop("staff_sid", None)
         else:
             g.staff_session, g.worker = found, worker
+
+
+def forget_ended_device(response):
+    """After every request: a phone whose family session has ended is told to delete what this
+    site kept on it (the kept plan, the outbox, the service worker), even without JavaScript."""
+    if g.get("device_ended"):
+        response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 def staff_role(worker) -> str:

@@ -4,7 +4,7 @@ This module only works out where things go; the template `components/_chart.html
 beside a table of the same values for screen readers and for anyone who prefers numbers.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from . import clock
@@ -46,6 +46,35 @@ class Chart:
     y_ticks: list[tuple[float, int]]
     x_ticks: list[tuple[float, date]]
     plot: tuple[int, int, int, int]  # left, top, right, bottom
+    # Read from right to left (Arabic, Persian): time runs leftwards, the newest rating at the
+    # left, and the scale's numbers stand at the right, beside where the reader starts.
+    rtl: bool = False
+
+    def in_direction(self, direction: str) -> "Chart":
+        """The chart for a page written in this direction ("ltr" or "rtl"): mirrored for rtl.
+
+        The template asks with the page's own direction, so every page that shows the chart
+        (the family's history, the child's safe home, the worker's follow view) gets it right.
+        """
+        rtl = direction == "rtl"
+        if rtl == self.rtl:
+            return self
+
+        def flip(x: float) -> float:
+            return self.width - x
+
+        left, top, right, bottom = self.plot
+        return replace(
+            self,
+            lines=[
+                replace(line, points=[replace(p, x=flip(p.x)) for p in line.points])
+                for line in self.lines
+            ],
+            meetings=[(flip(x), day) for x, day in self.meetings],
+            x_ticks=[(flip(x), day) for x, day in self.x_ticks],
+            plot=(self.width - right, top, self.width - left, bottom),
+            rtl=rtl,
+        )
 
 
 def scale_chart(ratings: list[tuple[str, datetime, int]], meetings: list[date]) -> Chart | None:

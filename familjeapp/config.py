@@ -8,6 +8,10 @@ DEFAULTS = {
     "DB": "",
     # Where "Lämna snabbt" takes the person: a neutral site that says nothing about the app.
     "QUICK_EXIT_URL": "https://www.smhi.se/",
+    # A name for this release. The service worker's version is made from it and the static
+    # files' hashes, so a new release makes every phone fetch the app's files anew, even when no
+    # file changed (say, after a fix that only reached the server).
+    "RELEASE": "",
     # How long an invite link stays valid, in days, unless the worker chooses otherwise.
     "INVITE_DAYS": 7,
     # After this long without use, the person must type their code again.
@@ -30,9 +34,28 @@ DEFAULTS = {
     # a review by IVO; each municipality sets its own period from its records plan
     # (dokumenthanteringsplan).
     "RETENTION_DAYS": 365,
+    # The accessibility statement (/tillganglighet, DOS-lagen) names who provides the app and
+    # where to report a problem with its accessibility. Set them to the municipality's own; an
+    # empty e-mail address or phone number is left out (the social worker is always named).
+    "ORGANISATION_NAME": "Socialtjänsten i din kommun",
+    "ACCESSIBILITY_EMAIL": "",
+    "ACCESSIBILITY_PHONE": "",
 }
 
-LANGUAGES = {"sv": "Svenska", "en": "English"}
+# The languages a family member or a child can read the app in, each named in itself; Swedish
+# first, the default. Their words are the gettext domain "messages" (babel.cfg).
+LANGUAGES = {
+    "sv": "Svenska",
+    "en": "English",
+    "ar": "العربية",
+    "so": "Soomaali",
+    # Persian; Dari readers read it too.
+    "fa": "فارسی",
+    "ti": "ትግርኛ",
+}
+# The staff side (the worker and admin pages, the staff sign-in, the command line) is only in
+# these: its words are the domain "staff" (babel-staff.cfg), translated to Swedish and English.
+STAFF_LANGUAGES = {code: LANGUAGES[code] for code in ("sv", "en")}
 RTL_LANGUAGES = {"ar", "fa", "prs"}
 
 

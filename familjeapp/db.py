@@ -386,6 +386,44 @@ def m006_what_a_child_answers(db: Database) -> None:
     )
 
 
+@migrations()
+def m007_plan_items_in_the_familys_languages(db: Database) -> None:
+    """A plan item's words in another language, written by the worker (often with an
+    interpreter). A translation belongs to one item of one version, so it is copied into a new
+    draft and published with it, as the item is. ``source_hash`` is the hash of the Swedish it
+    was written from: when the Swedish changes, the worker is told the translation may be out
+    of date."""
+    db.executescript(
+        """
+        CREATE TABLE plan_item_translations (
+            item_id INTEGER NOT NULL REFERENCES plan_items(id) ON DELETE CASCADE,
+            language TEXT NOT NULL,
+            text TEXT NOT NULL CHECK (text != ''),
+            source_hash TEXT NOT NULL,
+            updated_by INTEGER REFERENCES workers(id),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (item_id, language)
+        );
+        """
+    )
+
+
+@migrations()
+def m008_answers_sent_again_are_kept_once(db: Database) -> None:
+    """A view on a worry and an answer to a commitment carry the id their form was made with,
+    as check-ins do, so an answer the phone sends again (the offline outbox) is kept once."""
+    db.executescript(
+        """
+        ALTER TABLE worry_views ADD COLUMN client_id TEXT;
+        ALTER TABLE commitment_responses ADD COLUMN client_id TEXT;
+        CREATE UNIQUE INDEX worry_views_client
+            ON worry_views(person_id, client_id) WHERE client_id IS NOT NULL;
+        CREATE UNIQUE INDEX commitment_responses_client
+            ON commitment_responses(person_id, client_id) WHERE client_id IS NOT NULL;
+        """
+    )
+
+
 def copy_database(source: str | Path, target: str | Path) -> str:
     """Copy a database with SQLite's online backup API; return the copy's integrity check.
 

@@ -14,7 +14,8 @@ How it works, and why this way:
   brotli copy from the browser's ``Accept-Encoding``.
 - The plain name (``/static/css/app.css``) is still served by Flask, without the long cache, for
   anything that cannot know the hash.
-- Pages are not touched: they keep ``Cache-Control: no-store`` and are never compressed (BREACH).
+- Pages are not touched: they keep ``Cache-Control: no-store``, and compression.py decides
+  when one may be compressed (BREACH).
 
 Copies are written to a temporary name and renamed, so two processes starting together are safe.
 Old hashed copies stay until the instance folder is cleaned; a page still open from before an
@@ -23,6 +24,7 @@ update keeps working.
 
 import hashlib
 import os
+import posixpath
 import re
 from pathlib import Path
 
@@ -34,6 +36,8 @@ SOURCE = Path(__file__).parent / "static"
 HASH_LENGTH = 12
 # A name WhiteNoise may cache for ever: one made here, with the content's hash before the suffix.
 HASHED = re.compile(rf"\.[0-9a-f]{{{HASH_LENGTH}}}\.[A-Za-z0-9]+$")
+# A relative url(...) in a stylesheet: not data:, not another site, not an absolute path.
+CSS_URL = re.compile(r"""url\((['"]?)(?![a-z]+:|/)([^'")?#]+)\1\)""")
 
 # Built once per process and folder: the files do not change under a running app.
 _built: dict[Path, dict[str, str]] = {}
@@ -59,12 +63,17 @@ def build(source: Path, target: Path) -> dict[str, str]:
     Returns the names: ``{"css/app.css": "css/app.<hash>.css", ...}``. Only new content is
     written (about a second the first time, for some 1,600 pictures).
     """
-    files = sorted(p for p in source.rglob("*") if p.is_file())
+    # Stylesheets last: their url(...)s name the hashed copies of the files made before them.
+    files = sorted(
+        (p for p in source.rglob("*") if p.is_file()), key=lambda p: (p.suffix == ".css", p)
+    )
     compressor = Compressor(quiet=True)
     names = {}
     for path in files:
         relative = path.relative_to(source).as_posix()
         content = path.read_bytes()
+        if path.suffix == ".css":
+            content = with_hashed_urls(relative, content, names)
         names[relative] = hashed_name(relative, content)
         copy = target / names[relative]
         if copy.exists():
@@ -74,6 +83,21 @@ def build(source: Path, target: Path) -> dict[str, str]:
                 _write_atomically(copy.with_name(copy.name + suffix), compressed)
         _write_atomically(copy, content)  # last: its presence means the copies are there too
     return names
+
+
+def with_hashed_urls(relative: str, css: bytes, names: dict[str, str]) -> bytes:
+    """A stylesheet with each url(...) of one of our files (the fonts) pointed at its hashed
+    copy, so that it too is cached for ever; anything else is left as it is."""
+    folder = posixpath.dirname(relative)
+
+    def hashed(found: re.Match) -> str:
+        quote, target = found.group(1), found.group(2)
+        path = posixpath.normpath(posixpath.join(folder, target))
+        if path not in names:
+            return found.group(0)
+        return f"url({quote}{posixpath.relpath(names[path], folder or '.')}{quote})"
+
+    return CSS_URL.sub(hashed, css.decode("utf-8")).encode("utf-8")
 
 
 def _compressed(compressor: Compressor, content: bytes):
@@ -97,6 +121,7 @@ def init_app(app: Flask) -> None:
     if target not in _built:
         _built[target] = build(SOURCE, target)
     names = _built[target]
+    app.extensions["static_names"] = names
     app.wsgi_app = WhiteNoise(
         app.wsgi_app,
         root=target,
@@ -112,3 +137,11 @@ def init_app(app: Flask) -> None:
     def hashed_static_url(endpoint: str, values: dict) -> None:
         if endpoint == "static" and values.get("filename") in names:
             values["filename"] = names[values["filename"]]
+
+
+def version(app: Flask) -> str:
+    """A short hash of the release's name and every static file's hashed name: it changes
+    whenever one of them does."""
+    names = sorted(app.extensions["static_names"].values())
+    release = app.config.get("RELEASE", "")
+    return hashlib.sha256("\n".join([release, *names]).encode()).hexdigest()[:HASH_LENGTH]

@@ -1,13 +1,15 @@
 """What every template can use: the language, its direction, picture paths and dates."""
 
+import secrets
 from datetime import date, datetime
 
-from flask import Flask, g, render_template, url_for
+from flask import Flask, g, has_request_context, render_template, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 
 from . import clock
-from .auth.forms import ConfirmForm, LanguageForm
+from .auth.forms import TEXT_SIZE_COOKIE, ConfirmForm, LanguageForm
 from .config import LANGUAGES, RTL_LANGUAGES
+from .picture_sheets import sheet_picture
 
 
 def page_or_fragment(page: str, fragment: str, status: int = 200, **context):
@@ -39,7 +41,8 @@ def picture_url(picture_id: str | None) -> str | None:
 
 
 def person_picture_url(person) -> str | None:
-    """A person's uploaded photo if there is one, else their picture from the library.
+    """A person's uploaded photo if there is one, else their picture from the library (on the
+    page's picture sheet).
 
     Photos are served by an access-checked route of the side that shows them.
     """
@@ -48,7 +51,17 @@ def person_picture_url(person) -> str | None:
     if getattr(person, "photo_id", None):
         endpoint = "worker.photo" if request.blueprint == "worker" else "family.photo"
         return url_for(endpoint, family_id=person.family_id, photo_id=person.photo_id)
-    return picture_url(person.picture)
+    return sheet_picture(person.picture) if person.picture else None
+
+
+def new_client_id() -> str:
+    """The id a form is made with, so that the answer is kept once however often it is sent."""
+    return secrets.token_urlsafe(18)
+
+
+def direction_of(language: str | None) -> str:
+    """The writing direction of a language: "rtl" for Arabic and Persian, else "ltr"."""
+    return "rtl" if language in RTL_LANGUAGES else "ltr"
 
 
 def day(value: date | datetime | str | None) -> str:
@@ -75,6 +88,8 @@ def init_app(app: Flask) -> None:
     # A global, not context: macros imported without context use it too.
     app.jinja_env.globals["picture_url"] = picture_url
     app.jinja_env.globals["person_picture_url"] = person_picture_url
+    app.jinja_env.globals["direction_of"] = direction_of
+    app.jinja_env.globals["new_client_id"] = new_client_id
 
     @app.context_processor
     def page_context() -> dict:
@@ -90,4 +105,7 @@ def init_app(app: Flask) -> None:
             # Shown, never read from this request: an error page (413) must not parse the body.
             "language_form": LanguageForm(formdata=None, language=language),
             "button_form": ConfirmForm(formdata=None),
+            # Större text, chosen on this device (auth.choose_text_size).
+            "text_large": has_request_context()
+            and request.cookies.get(TEXT_SIZE_COOKIE) == "large",
         }

@@ -1,18 +1,20 @@
-"""Fill the English catalog: our msgids are English, so each empty msgstr becomes its msgid.
+"""Fill the English catalogs: our msgids are English, so each empty msgstr becomes its msgid.
 
-Run by `make translations` after `pybabel update`; Swedish (and later languages) are translated
-by a person.
+Run by `make translations` after `pybabel update`, for both domains: messages (what families
+and children see) and staff (the worker and admin side, and the command line). Swedish and the
+other languages are translated by a person.
 """
 
 from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 
-CATALOG = Path(__file__).parent.parent / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+ENGLISH = Path(__file__).parent.parent / "translations" / "en" / "LC_MESSAGES"
+DOMAINS = ("messages", "staff")
 
 
-def main() -> None:
-    with CATALOG.open("rb") as f:
+def fill(path: Path) -> None:
+    with path.open("rb") as f:
         catalog = read_po(f, locale="en")
     for message in catalog:
         if not message.id:
@@ -23,8 +25,15 @@ def main() -> None:
         elif not message.string:
             message.string = message.id
         message.flags.discard("fuzzy")
-    with CATALOG.open("wb") as f:
+    with path.open("wb") as f:
         write_po(f, catalog, sort_output=True)
+
+
+def main() -> None:
+    for domain in DOMAINS:
+        path = ENGLISH / f"{domain}.po"
+        if path.exists():
+            fill(path)
 
 
 if __name__ == "__main__":

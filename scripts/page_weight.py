@@ -7,12 +7,13 @@ Run by hand from the repository root (tests/e2e/test_page_weight.py uses measure
 
 On a fresh SQLite file in a temporary folder it starts the real ``familjeapp serve`` with one demo
 family, signs Sara (a parent) in on a Pixel 7 in Chromium (Playwright; CHROMIUM_PATH or Debian's
-/usr/bin/chromium), and opens her plan page twice: the first visit (nothing cached, the sign-in's
-own pages do not count) and a repeat visit (the same browser, opening the plan again). Bytes are
-what Chromium's DevTools protocol reports as received for each request (Network.loadingFinished's
-encodedDataLength: headers and compressed bodies); a request answered from the browser's cache
-costs nothing and is not counted. The issue 9 budget: first visit at most 60 KB, repeat visit at
-most 10 KB.
+/usr/bin/chromium), and opens her plan page: the first visit (nothing cached, the sign-in's own
+pages do not count), the same page read to its end, and a repeat visit (the same browser, opening
+the plan again). Bytes are
+what Chromium reports as received for each request, the service worker's included (Playwright's
+request sizes: headers and compressed bodies); a request answered from the browser's cache or the
+service worker's cache costs nothing and is not counted. The issue 9 budget: first visit at
+most 60 KB (also when the page is read to its end), repeat visit at most 10 KB.
 
 With --lighthouse, and when ``npx lighthouse`` is there (``npm install lighthouse@12``), it also
 runs Lighthouse's mobile audit of the plan page with Sara's session cookie and prints the scores.
@@ -29,6 +30,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchmark import familjeapp_command, free_port, start, stop  # noqa: E402
 
 CODE = "2468"
-BUDGET = {"first": 60_000, "repeat": 10_000}
+BUDGET = {"first": 60_000, "scrolled": 60_000, "repeat": 10_000}
 
 
 def chromium_path() -> str | None:
@@ -59,28 +62,54 @@ def sign_in(page, invite_path: str) -> str:
     return urlsplit(page.url).path
 
 
-def visit(page, url: str) -> dict:
-    """Open url and count what came over the network until the page was loaded and idle."""
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    requests: dict[str, dict] = {}
+@contextmanager
+def counting(context) -> Iterator[list[dict]]:
+    """Collect what comes over the network while the block runs.
 
-    def sent(event):
-        requests.setdefault(event["requestId"], {"url": event["request"]["url"], "bytes": 0})
+    Requests are counted where they reached the network: a request the service worker answered
+    is counted as the worker's own fetch (Playwright reports the worker's requests too), one the
+    browser or the worker answered from a cache costs nothing.
+    """
+    over_wire: list[dict] = []
 
-    def from_cache(event):
-        requests.get(event["requestId"], {})["cached"] = True
+    def finished(request):
+        response = request.response()
+        sizes = request.sizes()
+        # A negative body size: the answer came from the browser's cache, not the network.
+        if response is None or response.from_service_worker or sizes["responseBodySize"] < 0:
+            return
+        over_wire.append(
+            {
+                "url": request.url,
+                "bytes": sizes["responseBodySize"] + sizes["responseHeadersSize"],
+                "by": "service worker" if request.service_worker else "page",
+            }
+        )
 
-    def finished(event):
-        if event["requestId"] in requests:
-            requests[event["requestId"]]["bytes"] = int(event["encodedDataLength"])
+    context.on("requestfinished", finished)
+    try:
+        yield over_wire
+    finally:
+        context.remove_listener("requestfinished", finished)
 
-    cdp.on("Network.requestWillBeSent", sent)
-    cdp.on("Network.requestServedFromCache", from_cache)
-    cdp.on("Network.loadingFinished", finished)
-    page.goto(url, wait_until="networkidle")
-    cdp.detach()
-    over_wire = [r for r in requests.values() if not r.get("cached") and r["bytes"] > 0]
+
+def settle(page) -> None:
+    """Until the network is idle, the service worker (installing what it keeps) included."""
+    page.wait_for_load_state("networkidle")
+    page.evaluate("navigator.serviceWorker ? navigator.serviceWorker.ready.then(() => true) : 0")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+
+
+def scroll_to_the_end(page) -> None:
+    """Read the page to its end, a screen at a time: the pictures further down load lazily."""
+    while page.evaluate("window.scrollY + window.innerHeight < document.body.scrollHeight - 1"):
+        page.evaluate("window.scrollBy(0, window.innerHeight)")
+        page.wait_for_timeout(100)
+    settle(page)
+
+
+def summary(over_wire: list[dict]) -> dict:
     return {
         "bytes": sum(r["bytes"] for r in over_wire),
         "requests": len(over_wire),
@@ -89,12 +118,23 @@ def visit(page, url: str) -> dict:
 
 
 def measure(context, plan_url: str) -> dict:
-    """First and repeat visit of the plan page in a signed-in context whose cache is empty."""
+    """The plan page in a signed-in context whose cache is empty: opened (first), then read to
+    its end (scrolled: the first visit with every lazy picture), then opened again (repeat)."""
     page = context.new_page()
-    first = visit(page, plan_url)
-    repeat = visit(page, plan_url)
+    with counting(context) as first:
+        page.goto(plan_url)
+        settle(page)
+    with counting(context) as further_down:
+        scroll_to_the_end(page)
+    with counting(context) as repeat:
+        page.goto(plan_url)
+        settle(page)
     page.close()
-    return {"first": first, "repeat": repeat}
+    return {
+        "first": summary(first),
+        "scrolled": summary(first + further_down),
+        "repeat": summary(repeat),
+    }
 
 
 def table(results: dict) -> str:
@@ -108,11 +148,12 @@ def table(results: dict) -> str:
 
 
 def lighthouse(url: str, cookie: str) -> str:
-    npx = shutil.which("npx")
-    if npx is None:
+    installed, npx = shutil.which("lighthouse"), shutil.which("npx")
+    if installed is None and npx is None:
         return "Lighthouse: npx is not there (install Node and `npm install lighthouse@12`)."
     done = subprocess.run(
-        [npx, "--no-install", "lighthouse", url, "--output=json", "--quiet",
+        [*([installed] if installed else [npx, "--no-install", "lighthouse"]), url,
+         "--output=json", "--quiet", "--form-factor=mobile",
          "--only-categories=performance,accessibility,best-practices",
          "--chrome-flags=--headless=new --no-sandbox",
          "--extra-headers", json.dumps({"Cookie": cookie})],
@@ -183,7 +224,8 @@ def main() -> int:
         for name, result in results.items():
             print(f"\n{name} visit:")
             for item in result["items"]:
-                print(f"  {item['bytes']:>7}  {item['url'].removeprefix(base)}")
+                by = " (service worker)" if item["by"] == "service worker" else ""
+                print(f"  {item['bytes']:>7}  {item['url'].removeprefix(base)}{by}")
     if audit:
         print(audit)
     return 0

@@ -51,9 +51,12 @@ def other_demo(db):
 
 
 def shows_picture(html: str, name: str) -> bool:
-    """Whether a page shows a library picture, under its plain or content-hashed static URL."""
+    """Whether a page shows a library picture: on its picture sheet (picture_sheets.py), or
+    under its plain or content-hashed static URL."""
+    name = re.escape(name)
     return (
-        re.search(rf"/static/pictures/{re.escape(name)}(\.[0-9a-f]{{12}})?\.svg", html) is not None
+        re.search(rf'\.svg#{name}"|/static/pictures/{name}(\.[0-9a-f]{{12}})?\.svg', html)
+        is not None
     )
 
 

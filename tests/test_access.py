@@ -121,6 +121,7 @@ MATRIX = {
     "worker.family": TEAM_PAGE,
     "worker.add_person": TEAM_PAGE,
     "worker.invite (POST)": row(302, 302, 302, 302, 302, 302, 200, 404, 200),
+    "worker.person_language (POST)": TEAM_CHANGE,
     "worker.revoke_device (POST)": TEAM_CHANGE,
     "worker.handle_signal (POST)": TEAM_CHANGE,
     "family.photo": row(302, 200, 200, 200, 404, 404, 302, 302, 302),
@@ -130,6 +131,8 @@ MATRIX = {
     "worker.plan_publish (POST)": TEAM_CHANGE,
     "worker.plan_new_item": TEAM_PAGE,
     "worker.plan_edit_item": TEAM_PAGE,
+    "worker.plan_translate_item": TEAM_PAGE,
+    "worker.plan_translate_item (POST)": TEAM_CHANGE,
     "worker.plan_remove_item (POST)": TEAM_CHANGE,
     "worker.plan_move_item (POST)": TEAM_CHANGE,
     "worker.plan_add_commitment": TEAM_PAGE,
@@ -274,11 +277,16 @@ def url_for_case(case: str, demo: dict, db) -> str:
         "worker.family": f"/personal/familj/{family}",
         "worker.add_person": f"/personal/familj/{family}/personer/ny",
         "worker.invite (POST)": f"/personal/familj/{family}/personer/{sara}/inbjudan",
+        "worker.person_language (POST)": f"/personal/familj/{family}/personer/{sara}/sprak",
         "worker.plan_editor": f"/personal/familj/{family}/plan",
         "worker.plan_start_draft (POST)": f"/personal/familj/{family}/plan/utkast",
         "worker.plan_publish (POST)": f"/personal/familj/{family}/plan/publicera",
         "worker.plan_new_item": f"/personal/familj/{family}/plan/ny/worries",
         "worker.plan_edit_item": f"/personal/familj/{family}/plan/punkt/{danger}",
+        "worker.plan_translate_item": f"/personal/familj/{family}/plan/punkt/{danger}/oversattning",
+        "worker.plan_translate_item (POST)": (
+            f"/personal/familj/{family}/plan/punkt/{danger}/oversattning"
+        ),
         "worker.plan_add_commitment": f"/personal/familj/{family}/plan/punkt/{rule}/lofte",
         "worker.plan_scale": f"/personal/familj/{family}/plan/skala",
         "worker.plan_add_event": f"/personal/familj/{family}/plan/tidsram/ny",
@@ -308,7 +316,7 @@ def request_as(client, case: str, url: str):
     data = {
         "csrf_token": token, "response": "confirmed", "days": "7", "direction": "up",
         "rating": "5", "client_id": secrets.token_urlsafe(18),
-        "rated_on": clock.today().isoformat(),
+        "rated_on": clock.today().isoformat(), "language": "so", "text": "x",
     }  # fmt: skip
     return client.post(url, data=data)
 

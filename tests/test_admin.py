@@ -20,6 +20,7 @@ from familjeapp.store import (
     sha256,
     throttle,
     timestamp,
+    translations,
 )
 
 STRONG = "ett långt lösenord 42"
@@ -419,6 +420,8 @@ def fill_the_family(app, demo, db) -> None:
          "created_at": timestamp()}
     ).last_pk  # fmt: skip
     db.execute("UPDATE people SET photo_id = ? WHERE id = ?", [photo, britt])
+    draft = plans.draft_for(db, family, None)
+    translations.set_translation(db, draft, rule, language="so", text="Xeer", worker_id=None)
 
 
 # Tables that are not about one family: what stays when a case is deleted.

@@ -70,3 +70,25 @@ def test_a_meeting_stands_at_swedish_midnight_with_a_rating_given_just_after(
     chart = scale_chart([("Sara", midnight_in_sweden, 4), ("Sara", just_after, 6)], [meeting])
     [(x, day)] = chart.meetings
     assert day == meeting and x == pytest.approx(chart.lines[0].points[0].x)
+
+
+def test_read_from_right_to_left_the_newest_rating_is_at_the_left():
+    chart = scale_chart(
+        [("Sara", START, 2), ("Sara", START + timedelta(days=7), 8)], [date(2026, 2, 27)]
+    )
+    mirrored = chart.in_direction("rtl")
+    early, late = mirrored.lines[0].points
+    left, top, right, bottom = mirrored.plot
+    assert mirrored.rtl and late.x < early.x and late.y < early.y
+    assert left <= late.x < early.x <= right
+    # The first meeting starts the time axis, at its right end now; the first date stands there.
+    assert mirrored.meetings[0][0] == right
+    assert mirrored.x_ticks[0] == (right, date(2026, 2, 27))
+    # The room for the scale's numbers is at the right of the plot, where the reader starts.
+    assert chart.width - right == chart.plot[0]
+    assert chart.in_direction("ltr") is chart and mirrored.in_direction("rtl") is mirrored
+    back = mirrored.in_direction("ltr")
+    assert back.plot == chart.plot
+    assert [p.x for p in back.lines[0].points] == pytest.approx(
+        [p.x for p in chart.lines[0].points]
+    )

@@ -280,8 +280,10 @@ def test_who_helps_shows_the_faces_and_only_promises_a_child_may_read(elsa, demo
 
 # --- Privacy ----------------------------------------------------------------------------------
 
-# What differs on every load: the CSRF tokens and a new check-in form's own id.
-TOKEN = re.compile(r'(name="(?:csrf_token|client_id)" type="hidden" value="|"X-CSRFToken": ")[^"]+')
+# What differs on every load: the CSRF tokens and each new form's own id.
+TOKEN = re.compile(
+    r'(name="(?:csrf_token|client_id)"(?: type="hidden")? value="|"X-CSRFToken": ")[^"]+'
+)
 
 
 def diff(old: str, new: str) -> list[str]:

@@ -65,3 +65,22 @@ def test_the_same_rule_holds_for_six_digits(code):
 @pytest.mark.parametrize("code", ["246813", "135792", "201999", "2468"])
 def test_six_digits_that_are_hard_to_guess_pass(code):
     assert not forms.easy_to_guess(code)
+
+
+def test_a_code_typed_in_persian_or_arabic_digits_is_the_same_code(app, client, demo):
+    """A phone set to Persian or Arabic types ۲۴۶۸ or ٢٤٦٨: that is the code 2468, when it is
+    chosen and every time it is written again, whichever digits the phone types then."""
+    link = person(demo, "Sara")["invite_path"]
+    client.post(link, data={"csrf_token": csrf_token(client.get(link))})
+    token = csrf_token(client.get("/kod/ny"))
+    chosen = client.post("/kod/ny", data={"csrf_token": token, "code": "۲۴۶۸", "repeat": "2468"})
+    assert chosen.status_code == 303
+    for typed in ("٢٤٦٨", "2468"):
+        client.post("/lamna-snabbt")
+        again = client.post(
+            "/kod", data={"csrf_token": csrf_token(client.get("/kod")), "code": typed}
+        )
+        assert again.status_code == 303, typed
+    client.post("/lamna-snabbt")
+    wrong = client.post("/kod", data={"csrf_token": csrf_token(client.get("/kod")), "code": "۱۳۵۷"})
+    assert wrong.status_code != 303  # another code, in any digits, is not hers

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from babel.dates import format_date
-from conftest import csrf_token, person, sign_in, sign_in_worker
+from conftest import csrf_token, person, shows_picture, sign_in, sign_in_worker
 
 from familjeapp.demo import add_demo_family
 from familjeapp.store import audit, checkins, families, plans
@@ -358,7 +358,8 @@ def test_the_printout_shows_strengths_first_and_never_a_worker_only_item(worker,
     assert text_of(demo, "next_step", "worker") not in html
     assert text_of(demo, "complicating", "parents") in html  # for the parents, by default
     assert "Familjen Lind · Plan version 1 · Published " in html
-    assert 'loading="lazy"' not in html and "/static/pictures/school." in html
+    assert 'loading="lazy"' not in html and shows_picture(html, "school")
+    assert 'data-module="read-aloud"' not in html  # read-aloud is on the family's own plan only
     # The three questions keep a heading and a picture, not only a colour.
     for heading in ("What is working well?", "What worries us?", "What needs to happen?"):
         assert re.search(r'<h2 id="\w+" class="section__heading"><img [^>]+>'

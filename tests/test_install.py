@@ -45,7 +45,10 @@ def test_the_start_page_sends_a_signed_in_person_on_to_their_own_page(parent):
 
 def test_every_family_page_links_the_manifest(parent):
     page = parent.get(parent.plan_url).get_data(as_text=True)
-    assert '<link rel="manifest" href="/manifest.webmanifest">' in page
+    # With the cookie: a manifest asked for without credentials would never say the neutral name.
+    assert (
+        '<link rel="manifest" href="/manifest.webmanifest" crossorigin="use-credentials">' in page
+    )
     assert '<meta name="theme-color" content="#1a5e3a">' in page
     touch = re.search(r'<link rel="apple-touch-icon" href="([^"]+)">', page).group(1)
     with parent.get(touch) as icon:

@@ -280,8 +280,13 @@ def worry_form_of(client, demo, kind) -> str:
 
 
 def test_before_answering_a_worry_the_person_is_told_who_will_see_it(parent, grandmother, demo):
-    shared = "Det du svarar ser de andra vuxna i familjen, nätverket och din socialsekreterare."
-    parents_only = "Det du svarar ser bara föräldrarna och din socialsekreterare, inte nätverket."
+    shared = (
+        "De andra vuxna i familjen ser det du svarar. "
+        "Det gör också nätverket och din socialsekreterare."
+    )
+    parents_only = (
+        "Bara föräldrarna och din socialsekreterare ser det du svarar. Nätverket ser det inte."
+    )
     for client in (parent, grandmother):
         for kind in ("harm", "danger"):  # for adults, and for everyone
             assert shared in worry_form_of(client, demo, kind)

@@ -23,6 +23,8 @@ def test_migrations_are_recorded_and_running_them_twice_is_harmless(tmp_path):
         "m004_quick_exit_locks_the_device",
         "m005_wrong_tries_counted_per_device_address_and_account",
         "m006_what_a_child_answers",
+        "m007_plan_items_in_the_familys_languages",
+        "m008_answers_sent_again_are_kept_once",
     ]
     assert migrate(db) == []
     assert {"families", "people", "checkins", "audit", "commitments"} <= set(db.table_names())

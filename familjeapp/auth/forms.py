@@ -1,15 +1,28 @@
 """Forms for getting in and out."""
 
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, RadioField, SelectField
+from wtforms import HiddenField, PasswordField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import EqualTo, InputRequired, Regexp, ValidationError
+from wtforms.validators import AnyOf, EqualTo, InputRequired, Regexp, ValidationError
 
 from .. import clock
 from ..config import LANGUAGES
 
 FOUR_DIGITS = Regexp(r"^[0-9]{4}\Z", message=_l("The code is 4 digits, 0 to 9."))
+
+
+def western_digits(value: str | None) -> str | None:
+    """A code typed with Arabic or Persian digits (٢٤٦٨, ۲۴۶۸), as a phone set to Arabic or
+    Persian types it, is the same code as 2468: the digits are read as 0 to 9."""
+    if value is None:
+        return None
+    return "".join(
+        str(unicodedata.decimal(c)) if unicodedata.decimal(c, None) is not None else c
+        for c in value
+    )
 
 
 # The codes someone who picks up the phone tries first (for 4 to 6 digits): one digit or a
@@ -40,9 +53,11 @@ class ChooseCodeForm(FlaskForm):
     code = PasswordField(
         _l("Choose a code with 4 digits"),
         validators=[InputRequired(message=_l("Write a code with 4 digits.")), FOUR_DIGITS],
+        filters=[western_digits],
     )
     repeat = PasswordField(
         _l("Write the same code again"),
+        filters=[western_digits],
         validators=[
             InputRequired(message=_l("Write the code again, so we know it is right.")),
             EqualTo("code", message=_l("The two codes are not the same. Try again.")),
@@ -64,6 +79,7 @@ class EnterCodeForm(FlaskForm):
     code = PasswordField(
         _l("Your code"),
         validators=[InputRequired(message=_l("Write your code with 4 digits.")), FOUR_DIGITS],
+        filters=[western_digits],
     )
 
 
@@ -114,3 +130,14 @@ class LanguageForm(FlaskForm):
         choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
         validators=[InputRequired()],
     )
+
+
+# Större text: chosen on this device only, kept in this cookie (auth.choose_text_size); the
+# server reads it to put the class text-large on <html>.
+TEXT_SIZE_COOKIE = "text_size"
+
+
+class TextSizeForm(FlaskForm):
+    """Larger text ("large") or the usual size ("normal") on this device."""
+
+    text_size = HiddenField(validators=[InputRequired(), AnyOf(["large", "normal"])])

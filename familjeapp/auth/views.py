@@ -14,23 +14,26 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import csrf
 from ..access import family_page, public
+from ..config import LANGUAGES
 from ..db import get_db
 from ..store import audit, families, invites
 from ..store import sessions as sessions_store
 from ..urls import safe_next
 from .forms import (
+    TEXT_SIZE_COOKIE,
     ChooseCodeForm,
     ChoosePictureCodeForm,
     ConfirmForm,
     EnterCodeForm,
     LanguageForm,
     PictureCodeForm,
+    TextSizeForm,
 )
 
 bp = Blueprint("auth", __name__)
@@ -43,6 +46,8 @@ CLEAR_WHAT_WAS_SHOWN = '"cache", "storage"'
 ADULT_SID = "adult_sid"
 # The child's first round of pictures, as a hash, until the same pictures are chosen again.
 FIRST_PICTURES = "first_pictures"
+# The app's own language: a device that has chosen no other is shown it.
+DEFAULT_LANGUAGE = "sv"
 
 
 def home_of(person) -> str:
@@ -85,7 +90,28 @@ def invite(token: str):
             "auth/invite_invalid.html", state=state
         ), 410 if state != "unknown" else 404
     for_child = invites.invited_role(get_db(), token) == "child"
-    return render_template("auth/invite.html", form=ConfirmForm(), for_child=for_child)
+    # In the language the worker chose for the person, as the text message with the link was.
+    with force_locale(language_of(invites.invited_language(get_db(), token))):
+        return render_template("auth/invite.html", form=ConfirmForm(), for_child=for_child)
+
+
+def language_of(chosen: str | None) -> str:
+    """A language the app has, or the one this request is shown in already."""
+    return chosen if chosen in LANGUAGES else str(get_locale())
+
+
+def remember_language(response, language: str):
+    """Keep the language on this device (a cookie, nothing personal): the pages are in it
+    before anyone signs in, and again after the person logged out."""
+    response.set_cookie(
+        "lang",
+        language,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
+    )
+    return response
 
 
 @bp.post("/i/<token>")
@@ -111,7 +137,10 @@ def use_invite(token: str):
         session[ADULT_SID] = adult
     session.permanent = True
     log_person("sign_in_invite", person)
-    return redirect(url_for("auth.choose_code"), 303)
+    response = make_response(redirect(url_for("auth.choose_code"), 303))
+    if person.language in LANGUAGES:
+        remember_language(response, person.language)
+    return response
 
 
 def set_adult_aside(db, newcomer) -> str | None:
@@ -244,11 +273,15 @@ def confirm_logout():
 def logout():
     """Log out for good: end the session on the server and clear what this site left here."""
     ConfirmForm().validate_on_submit() or abort(400)
+    # Clear-Site-Data below takes the language cookie too: the next page gives it back (Swedish,
+    # the default, needs no cookie).
+    language = str(get_locale())
+    language = language if language != DEFAULT_LANGUAGE else None
     if g.session is not None:
         sessions_store.end_session(get_db(), g.session.id, "logout")
         log_person("logout", g.person)
     session.clear()
-    response = make_response(redirect(url_for("auth.logged_out"), 303))
+    response = make_response(redirect(url_for("auth.logged_out", sprak=language), 303))
     response.headers["Clear-Site-Data"] = FORGET_THIS_DEVICE
     return response
 
@@ -256,7 +289,14 @@ def logout():
 @bp.get("/utloggad")
 @public
 def logged_out():
-    return render_template("auth/logged_out.html")
+    """After logging out: said in the person's language, which this device keeps (only the
+    language: the address names it, as the cookies were all cleared)."""
+    language = request.args.get("sprak")
+    if language not in LANGUAGES:
+        return render_template("auth/logged_out.html")
+    with force_locale(language):
+        page = render_template("auth/logged_out.html")
+    return remember_language(make_response(page), language)
 
 
 @bp.post("/lamna-snabbt")
@@ -323,7 +363,8 @@ def goodbye():
 @bp.post("/sprak")
 @public
 def choose_language():
-    """Switch language; kept for the person, and on this browser before sign-in."""
+    """Switch language: kept for the signed-in person (their row), and on this device (a
+    cookie), which keeps it before sign-in and after logging out."""
     form = LanguageForm()
     if not form.validate_on_submit():
         abort(400)
@@ -331,13 +372,30 @@ def choose_language():
     if g.person is not None:
         families.set_language(get_db(), g.person.id, language)
     back = safe_next(request.form.get("next")) or url_for("auth.start")
+    return remember_language(make_response(redirect(back, 303)), language)
+
+
+@bp.post("/textstorlek")
+@public
+def choose_text_size():
+    """Större text, or the usual size again, on this device only: a cookie, nothing on the
+    server, read by every page to set the class on <html> (templating.py)."""
+    form = TextSizeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    back = safe_next(request.form.get("next")) or url_for("auth.start")
     response = make_response(redirect(back, 303))
-    response.set_cookie(
-        "lang",
-        language,
-        max_age=365 * 24 * 3600,
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure,
-    )
+    if form.text_size.data == "large":
+        response.set_cookie(
+            TEXT_SIZE_COOKIE,
+            "large",
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure,
+        )
+    else:
+        response.delete_cookie(
+            TEXT_SIZE_COOKIE, httponly=True, samesite="Lax", secure=request.is_secure
+        )
     return response

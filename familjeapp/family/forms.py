@@ -11,7 +11,21 @@ WORDS_MAX = 1000
 WORDS_LENGTH = Length(max=WORDS_MAX, message=_l("Write at most %(max)d characters.", max=WORDS_MAX))
 
 
+def client_id_field(required: bool = True) -> HiddenField:
+    """The id a form is made with (on the server, or on the phone for a page kept offline); a
+    resend of the same form carries the same id, so the answer is kept once."""
+    again = _l("Reload the page and try again.")
+    return HiddenField(
+        validators=[
+            InputRequired(message=again) if required else Optional(),
+            Regexp(r"^[A-Za-z0-9_-]{16,64}\Z", message=again),
+        ]
+    )
+
+
 class WorryViewForm(FlaskForm):
+    # Optional: a page from before the outbox had no id, and an answer without one is kept too.
+    client_id = client_id_field(required=False)
     view = RadioField(
         _l("What do you think?"),
         choices=[
@@ -37,13 +51,7 @@ KEPT_CHOICES = [
 class CheckinForm(FlaskForm):
     """Hur går det? The rule questions are added per person by ``checkin_form``."""
 
-    # Made when the form is shown; a resend of the same form carries the same id.
-    client_id = HiddenField(
-        validators=[
-            InputRequired(message=_l("Reload the page and try again.")),
-            Regexp(r"^[A-Za-z0-9_-]{16,64}\Z", message=_l("Reload the page and try again.")),
-        ]
-    )
+    client_id = client_id_field()
     rating = RadioField(
         _l("How safe is it at home right now?"),
         choices=[SelectChoice(str(step), str(step)) for step in range(11)],
@@ -74,6 +82,7 @@ def checkin_form(rules, **kwargs) -> CheckinForm:
 
 
 class CommitmentForm(FlaskForm):
+    client_id = client_id_field(required=False)
     response = RadioField(
         choices=[SelectChoice("confirmed", ""), SelectChoice("withdrawn", "")],
         validators=[InputRequired()],

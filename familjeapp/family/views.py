@@ -1,7 +1,6 @@
 """The family's own pages: the plan (strengths first), views on the worries, check-ins
 (Hur går det?), the history with the scale over time, and the network's commitments."""
 
-import secrets
 from datetime import datetime
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
@@ -12,7 +11,7 @@ from ..access import ADULTS, family_page, visibilities
 from ..chart import scale_chart
 from ..db import get_db
 from ..store import checkins, children, families, plans
-from ..templating import page_or_fragment, photo_response
+from ..templating import new_client_id, page_or_fragment, photo_response
 from .forms import CommitmentForm, WorryViewForm, checkin_form
 
 bp = Blueprint("family", __name__, url_prefix="/familj/<id:family_id>")
@@ -85,6 +84,7 @@ def worry(family_id: int, item_key: str):
             person_id=g.person.id,
             view=form.view.data,
             words=(form.words.data or "").strip(),
+            client_id=form.client_id.data or None,
         )
         if not htmx:
             return redirect(
@@ -118,7 +118,7 @@ def checkin(family_id: int):
     rules = the_plan.rules_for(g.person.id, g.person.role)
     form = checkin_form(rules)
     if request.method == "GET":
-        form.client_id.data = secrets.token_urlsafe(18)
+        form.client_id.data = new_client_id()
     message, status = None, 200
     if form.validate_on_submit():
         if any(name.startswith("rule_") and name not in form for name in request.form):
@@ -141,7 +141,7 @@ def checkin(family_id: int):
                 )
             except checkins.CheckinConflict:
                 # Keep what the person chose, under a new id, so saving again works.
-                form.client_id.data = secrets.token_urlsafe(18)
+                form.client_id.data = new_client_id()
                 message = _(
                     "This check-in was already saved with other answers. "
                     "Look at your answers and press save again."
@@ -216,6 +216,7 @@ def commitment(family_id: int, commitment_key: str):
             person_id=g.person.id,
             response=form.response.data,
             reason=(form.reason.data or "").strip(),
+            client_id=form.client_id.data or None,
         )
         if not htmx:
             return redirect(

@@ -2,16 +2,15 @@
 
 The service worker (static/sw.js) must be served from the site's root so that it may control
 every page, and without caching, so that a new version is seen at the next visit. Its cache
-name carries a hash of the static files, so a new version of any of them replaces the old cache.
+name carries a hash of the static files' hashed names, so a new version of any of them replaces
+the old cache.
 """
 
-import hashlib
 import json
-from functools import cache
-from pathlib import Path
 
 from flask import Blueprint, current_app, make_response, render_template, url_for
 
+from .. import static_files
 from ..access import public
 
 bp = Blueprint("pwa", __name__)
@@ -20,22 +19,12 @@ bp = Blueprint("pwa", __name__)
 SHELL = ("css/app.css", "js/app.js", "js/outbox.js", "js/offline.js")
 
 
-@cache
-def static_version(folder: str) -> str:
-    """A short hash of every static file: it changes whenever one of them changes."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(folder)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
 @bp.get("/sw.js")
 @public
 def service_worker():
     folder = current_app.static_folder
     settings = {
-        "version": static_version(folder),
+        "version": static_files.version(current_app),
         "offline": url_for(".offline"),
         "shell": [url_for("static", filename=name) for name in SHELL],
         "outbox": url_for("static", filename="js/outbox.js"),

@@ -1,11 +1,12 @@
 /* familjeapp's service worker: what it keeps on the phone, and why.
 
-   - STATIC (one per version of the app): our own CSS, JavaScript and pictures, and the page
-     "Du är inte ansluten". Served from the cache first: they hold nothing personal, and a new
+   - STATIC (one per version of the app): our own CSS, JavaScript and pictures (and the pages'
+     picture sheets, /bilder/), and the page "Du är inte ansluten". Served from the cache first: they hold nothing personal, and a new
      version of the app comes with a new sw.js (its version is a hash of the static files), so
      a new cache, and the old one is deleted when the new worker takes over.
-   - PERSONAL: the plan page and the history page (with the network's commitments on the plan),
-     and their photos, ONLY when the person has chosen "keep our plan readable offline" on this
+   - PERSONAL: the plan page, the history page and Hur går det? (with the network's commitments
+     on the plan, so that an answer can be made offline and wait in the outbox), and their
+     photos, ONLY when the person has chosen "keep our plan readable offline" on this
      phone (offline.js creates the cache; leaving or turning it off deletes it). Refreshed on
      each visit with a connection, shown only when there is none, marked with when it was kept.
    - Nothing else. Pages always come from the network first, so one page never mixes the files
@@ -19,7 +20,7 @@
 const SETTINGS = /*SETTINGS*/{};
 const STATIC = "familjeapp-static-" + SETTINGS.version;
 const PERSONAL = "familjeapp-personal";
-const KEPT_PAGES = /^\/familj\/\d+\/(plan|historik)$/;
+const KEPT_PAGES = /^\/familj\/\d+\/(plan|historik|hur-gar-det)$/;
 const KEPT_PHOTOS = /^\/familj\/\d+\/foto\/\d+$/;
 const SAVED_AT = "X-Familjeapp-Saved-At";
 
@@ -47,10 +48,10 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (url.pathname.startsWith("/static/")) {
+  if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/bilder/")) {
     event.respondWith(fromCacheFirst(request));
   } else if (request.mode === "navigate" || KEPT_PHOTOS.test(url.pathname)) {
-    event.respondWith(fromNetworkFirst(request, url));
+    event.respondWith(fromNetworkFirst(event, url));
   }
 });
 
@@ -65,7 +66,8 @@ async function fromCacheFirst(request) {
   return response;
 }
 
-async function fromNetworkFirst(request, url) {
+async function fromNetworkFirst(event, url) {
+  const request = event.request;
   const chosen = await caches.has(PERSONAL);
   const key = url.origin + url.pathname;  // the history's "?sparad=" does not make a new page
   let response;
@@ -80,15 +82,54 @@ async function fromNetworkFirst(request, url) {
   const landed = new URL(response.url || request.url);
   if (url.pathname.startsWith("/familj/") && response.redirected && landed.pathname === "/") {
     await forgetThisPhone();
-  } else if (chosen && response.ok && !response.redirected
-             && (KEPT_PAGES.test(url.pathname) || KEPT_PHOTOS.test(url.pathname))) {
-    const headers = new Headers(response.headers);
-    headers.set(SAVED_AT, new Date().toISOString());
-    const copy = new Response(await response.clone().blob(), { status: 200, headers });
-    await (await caches.open(PERSONAL)).put(key, copy);
+  } else if (chosen) {
+    event.waitUntil(keep(key, response.clone()).catch(() => null));
   }
   return response;
 }
+
+/* Keep a page (or photo) the person chose to read offline, marked with when it was kept, and
+   the pictures it shows (its picture sheet, and photos), which the phone may not have yet. */
+async function keep(key, response) {
+  const path = new URL(key).pathname;
+  if (!response.ok || response.redirected || !(KEPT_PAGES.test(path) || KEPT_PHOTOS.test(path))) return;
+  const headers = new Headers(response.headers);
+  headers.set(SAVED_AT, new Date().toISOString());
+  // The body is kept as the page got it, already uncompressed.
+  headers.delete("Content-Encoding");
+  headers.delete("Content-Length");
+  const body = await response.blob();
+  await (await caches.open(PERSONAL)).put(key, new Response(body, { status: 200, headers }));
+  if (!(headers.get("Content-Type") || "").startsWith("text/html")) return;
+  const pictures = new Set();
+  for (const found of (await body.text()).matchAll(/src="(\/(?:static|bilder|familj)\/[^"#]+)/g)) {
+    pictures.add(new URL(found[1], key).href);
+  }
+  const staticCache = await caches.open(STATIC);
+  await Promise.all([...pictures].map(async (picture) => {
+    if (await caches.match(picture)) return;
+    const got = await fetch(picture, { credentials: "same-origin" }).catch(() => null);
+    if (!got || !got.ok) return;
+    const photo = KEPT_PHOTOS.test(new URL(picture).pathname);
+    await (photo ? keep(picture, got) : staticCache.put(picture, got));
+  }));
+}
+
+/* offline.js asks for the pages when the person ticks "keep our plan readable offline" (keep),
+   and hands over the app's files a page loaded before this worker took over (cache). */
+self.addEventListener("message", (event) => {
+  const pages = (event.data && event.data.keep) || [];
+  const files = ((event.data && event.data.cache) || [])
+    .filter((url) => /^\/(static|bilder)\//.test(new URL(url).pathname));
+  event.waitUntil(Promise.all([
+    caches.has(PERSONAL).then((chosen) => chosen && Promise.all(pages.map(
+      (page) => fetch(page, { credentials: "same-origin" }).then((r) => keep(page, r), () => null)
+    ))),
+    caches.open(STATIC).then((cache) => Promise.all(files.map(async (url) => {
+      if (!(await cache.match(url))) await cache.add(url).catch(() => null);
+    }))),
+  ]));
+});
 
 /* A kept page tells offline.js when it was kept, on its <body>, so it can say so. */
 async function markedAsKept(kept) {

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from ..clock import SWEDEN
 from ..db import transaction
-from . import now, timestamp
+from . import already_kept, now, timestamp
 from .plans import heard_by
 
 KEPT = ("yes", "partly", "no", "unknown")
@@ -464,12 +464,23 @@ def open_signals(db: Database, family_id: int) -> list[dict]:
 
 
 def respond_to_commitment(
-    db: Database, *, family_id: int, commitment_key: str, person_id: int, response: str, reason: str
+    db: Database,
+    *,
+    family_id: int,
+    commitment_key: str,
+    person_id: int,
+    response: str,
+    reason: str,
+    client_id: str | None = None,
 ) -> None:
-    """A network member confirms a commitment or says they can't any more (for the worker)."""
+    """A network member confirms a commitment or says they can't any more (for the worker).
+
+    An answer sent again with the same ``client_id`` (the phone's outbox) is kept once."""
     if response not in ("confirmed", "withdrawn"):
         raise ValueError(f"unknown response {response!r}")
     with transaction(db):
+        if already_kept(db, "commitment_responses", person_id, client_id):
+            return
         stamp = timestamp()
         db["commitment_responses"].insert(
             {
@@ -478,6 +489,7 @@ def respond_to_commitment(
                 "person_id": person_id,
                 "response": response,
                 "reason": reason,
+                "client_id": client_id or None,
                 "created_at": stamp,
             }
         )

@@ -46,6 +46,17 @@ def invited_role(db: Database, token: str) -> str | None:
     return row[0] if row else None
 
 
+def invited_language(db: Database, token: str) -> str | None:
+    """The language the worker chose for the person an invite is for, if any. Consumes
+    nothing: the invite page is shown in it."""
+    row = db.execute(
+        "SELECT p.language FROM invites i JOIN people p ON p.id = i.person_id "
+        "WHERE i.token_hash = ?",
+        [sha256(token)],
+    ).fetchone()
+    return row[0] if row else None
+
+
 def consume_invite(db: Database, token: str) -> int | None:
     """Use the invite once. Returns the person's id, or None if it was not valid.
 

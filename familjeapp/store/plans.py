@@ -4,13 +4,14 @@ Visibility is applied here, in the query, so no page, fragment or count can show
 reader may not see.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlite_utils import Database
 
 from ..db import transaction
-from . import new_key, timestamp
+from . import already_kept, new_key, timestamp
+from . import translations as item_translations
 
 SECTIONS = ("working", "worries", "needs", "rules", "child")
 KINDS = {
@@ -54,6 +55,16 @@ class PlanItem:
     responsible: str
     when_text: str
     how_we_know: str
+    # The item's words in other languages, by language (store/translations.py). Not part of
+    # what a reader compares between versions: the Swedish is the plan.
+    translations: dict[str, item_translations.Translation] = field(
+        default_factory=dict, compare=False
+    )
+
+    @property
+    def main_text(self) -> str:
+        """The words a translation is of (the child's words in the child's parts)."""
+        return item_translations.main_text(self.section, self.text, self.child_text)
 
 
 @dataclass(frozen=True)
@@ -285,6 +296,7 @@ def draft_for(db: Database, family_id: int, worker_id: int | None) -> int:
             """,
             [draft, source],
         )
+        item_translations.copy_into_draft(db, source, draft)
         return draft
 
 
@@ -621,7 +633,11 @@ def _items(db: Database, version_id: int, visibilities: frozenset[str]) -> list[
 
 def _read_plan(db: Database, version: dict, visibilities: frozenset[str]) -> Plan:
     """A version with only the items, and promises for rules, whose visibility is allowed."""
-    items = _items(db, version["id"], visibilities)
+    translated = item_translations.for_version(db, version["id"])
+    items = [
+        replace(item, translations=translated[item.key]) if item.key in translated else item
+        for item in _items(db, version["id"], visibilities)
+    ]
     visible_rules = {item.key for item in items if item.section == "rules"}
     heard, allowed = heard_by(visibilities, writer="rp")
     commitments = [
@@ -773,21 +789,34 @@ def draft_changes(db: Database, family_id: int, draft_id: int) -> list[Change]:
 
 
 def record_worry_view(
-    db: Database, *, family_id: int, item_key: str, person_id: int, view: str, words: str
+    db: Database,
+    *,
+    family_id: int,
+    item_key: str,
+    person_id: int,
+    view: str,
+    words: str,
+    client_id: str | None = None,
 ) -> None:
-    """Add the person's view on a worry; the newest view is the one that counts."""
+    """Add the person's view on a worry; the newest view is the one that counts.
+
+    A view sent again with the same ``client_id`` (the phone's outbox) is kept once."""
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}")
-    db["worry_views"].insert(
-        {
-            "family_id": family_id,
-            "item_key": item_key,
-            "person_id": person_id,
-            "view": view,
-            "words": words,
-            "created_at": timestamp(),
-        }
-    )
+    with transaction(db):
+        if already_kept(db, "worry_views", person_id, client_id):
+            return
+        db["worry_views"].insert(
+            {
+                "family_id": family_id,
+                "item_key": item_key,
+                "person_id": person_id,
+                "view": view,
+                "words": words,
+                "client_id": client_id or None,
+                "created_at": timestamp(),
+            }
+        )
 
 
 def heard_by(visibilities: frozenset[str], writer: str = "p") -> tuple[str, list[str]]:

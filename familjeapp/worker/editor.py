@@ -6,16 +6,19 @@ versions are never changed. GET never makes a draft: the worker starts one with 
 change made through the editor's forms works on the family's draft (made then if need be).
 """
 
+from dataclasses import replace
+
 from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from .. import htmx
 from ..access import staff_page, visibilities
 from ..auth.forms import ConfirmForm
+from ..config import LANGUAGES
 from ..db import get_db
 from ..pictures import MAX_QUERY_LENGTH, load_library
 from ..plain_language import check
-from ..store import families, plans
+from ..store import families, plans, translations
 from ..templating import page_or_fragment
 from .editor_forms import (
     EVENT_LABELS,
@@ -28,6 +31,8 @@ from .editor_forms import (
     MoveForm,
     PlainLanguageForm,
     ScaleForm,
+    TranslationForm,
+    language_label,
 )
 from .views import PICTURES_SHOWN, bp
 
@@ -98,6 +103,9 @@ def plan_editor(family_id: int):
         just_published=request.args.get("publicerad", type=int),
         changes=plans.draft_changes(db, family_id, draft_id) if draft_id else [],
         reports=reports,
+        family_languages=family_languages(family_id),
+        # After a translation is saved its item shows its translations open, and says so.
+        translated=request.args.get("oversatt"),
     )
 
 
@@ -348,6 +356,66 @@ def plan_remove_event(family_id: int, event_id: int):
     return back_to_editor(family_id, "tidsram")
 
 
+def family_languages(family_id: int) -> list[str]:
+    """The languages besides Swedish that someone in the family reads the app in."""
+    chosen = {p.language for p in families.family_people(get_db(), family_id)}
+    return [code for code in LANGUAGES if code in chosen and translations.translatable(code)]
+
+
+def languages_for(item: plans.PlanItem, family: list[str]) -> list[str]:
+    """The languages an item's translations are written in, in the editor: the family's, and
+    any other an item already has a translation in."""
+    return [code for code in LANGUAGES if code in family or code in item.translations]
+
+
+@bp.route("/familj/<id:family_id>/plan/punkt/<item_key>/oversattning", methods=["GET", "POST"])
+@staff_page()
+def plan_translate_item(family_id: int, item_key: str):
+    """An item's words in one of the family's languages, typically written with an
+    interpreter: write, change, or (left empty) take away. Like every change in the editor it
+    is made in the draft, and the family reads it when the draft is published."""
+    item = current_item(family_id, item_key)
+    db = get_db()
+    written = translations.for_version(db, working_version(family_id)).get(item.key, {})
+    ours = family_languages(family_id)
+    if request.method == "POST":
+        form = TranslationForm()
+    else:
+        wanted = request.args.get("sprak") or ""
+        if not translations.translatable(wanted):
+            wanted = ours[0] if ours else ""
+        form = TranslationForm(
+            formdata=None,
+            data={"language": wanted, "text": written[wanted].text if wanted in written else ""},
+        )
+    if form.validate_on_submit():
+        saved = translations.set_translation(
+            db,
+            draft(family_id),
+            item.key,
+            language=form.language.data,
+            text=form.text.data or "",
+            worker_id=g.worker.id,
+        )
+        if not saved:
+            abort(404)  # removed in the draft meanwhile
+        return redirect(
+            url_for(
+                ".plan_editor", family_id=family_id, oversatt=item.key,
+                _anchor=f"punkt-{item.key}",
+            ),
+            303,
+        )  # fmt: skip
+    return render_template(
+        "worker/plan/translation.html",
+        family=family_or_404(family_id),
+        item=item,
+        form=form,
+        written=written,
+        languages_here=languages_for(replace(item, translations=written), ours),
+    ), 400 if form.errors else 200
+
+
 @bp.get("/familj/<id:family_id>/plan/versioner")
 @staff_page()
 def plan_versions(family_id: int):
@@ -372,6 +440,7 @@ def plan_version(family_id: int, number: int):
         family=family_or_404(family_id),
         version=version,
         plan=plans.plan_version(db, version.id, EVERYTHING),
+        family_languages=family_languages(family_id),
     )
 
 
@@ -414,4 +483,9 @@ def plain_language():
 # Shared with the templates, so labels are written once.
 @bp.context_processor
 def editor_labels() -> dict:
-    return {"kind_names": KIND_NAMES, "event_labels": EVENT_LABELS}
+    return {
+        "kind_names": KIND_NAMES,
+        "event_labels": EVENT_LABELS,
+        "language_label": language_label,
+        "languages_for": languages_for,
+    }

@@ -6,6 +6,7 @@ from wtforms import DateField, RadioField, SelectField, StringField, TextAreaFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ..config import LANGUAGES
 from ..pictures import load_library
 
 TEXT_MAX = 2000
@@ -201,6 +202,46 @@ class EventForm(FlaskForm):
         _l("A few words (you can leave this empty)"),
         validators=[Optional(), text_length(TITLE_MAX)],
     )
+
+
+# The family's languages as the worker says them; each also shows its own name (config.py).
+LANGUAGE_NAMES = {
+    "sv": _l("Swedish"),
+    "en": _l("English"),
+    "ar": _l("Arabic"),
+    "so": _l("Somali"),
+    "fa": _l("Persian"),
+    "ti": _l("Tigrinya"),
+}
+
+
+def language_label(code: str) -> str:
+    """The worker's word for a language and the language's own: "Somali (Soomaali)"."""
+    own = LANGUAGES.get(code, code)
+    name = LANGUAGE_NAMES.get(code)
+    return f"{name} ({own})" if name and str(name) != own else own
+
+
+class TranslationForm(FlaskForm):
+    """An item's words in one of the family's languages; empty takes the translation away."""
+
+    language = SelectField(
+        _l("Language"),
+        validators=[InputRequired(message=_l("Choose a language."))],
+        invalid_choice_message=_l("Choose one of the languages in the list."),
+    )
+    text = TextAreaField(
+        _l("The translation (leave it empty to take the translation away)"),
+        filters=[strip],
+        validators=[Optional(), text_length(TEXT_MAX)],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Named when the form is made, in the worker's language. Swedish is the original.
+        self.language.choices = [
+            SelectChoice(code, language_label(code)) for code in LANGUAGES if code != "sv"
+        ]
 
 
 class MoveForm(FlaskForm):

@@ -12,6 +12,7 @@ from ..auth.forms import ConfirmForm
 from ..chart import scale_chart
 from ..db import get_db
 from ..store import checkins, children, families, plans
+from .editor_forms import language_label
 from .following_forms import OLDEST_RATING, PersonFilterForm, PrintForm, WorkerRatingForm
 from .views import bp
 
@@ -229,4 +230,9 @@ def print_plan(family_id: int):
         adults=adults,
         form=form,
         today=clock.today(),
+        # The items in this language where there is a translation (components/plan_text.html),
+        # with the Swedish printed beneath: nothing can be tapped on paper.
+        plan_language=form.language.data,
+        on_paper=True,
+        language_label=language_label,
     )

@@ -10,7 +10,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Regexp, ValidationError
 
 from .. import clock
+from ..config import LANGUAGES
 from ..family.forms import WORDS_LENGTH
+from .editor_forms import language_label
 
 # A rating older than this is almost surely a typo in the year; a case rarely runs longer
 # between two meetings, and the chart would be squeezed by one stray point far to the left.
@@ -78,6 +80,20 @@ class PrintForm(FlaskForm):
 
     class Meta:
         csrf = False
+
+    # In which language the plan's items are printed: Swedish, or a family member's, where
+    # the worker wrote translations (the rest of the printout is in the worker's language).
+    language = SelectField(
+        _l("In which language?"),
+        default="sv",
+        invalid_choice_message=_l("Choose one of the languages in the list."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = [SelectChoice("sv", _l("Swedish"))] + [
+            SelectChoice(code, language_label(code)) for code in LANGUAGES if code != "sv"
+        ]
 
     @property
     def audience(self) -> str:

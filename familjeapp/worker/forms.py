@@ -82,6 +82,17 @@ class PersonForm(FlaskForm):
             raise ValidationError(_l("There is no picture with that name in the library."))
 
 
+class PersonLanguageForm(FlaskForm):
+    """The language a person reads the app in, changed after they were added."""
+
+    language = SelectField(
+        _l("Language"),
+        choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
+        validators=[InputRequired(message=_l("Choose a language."))],
+        invalid_choice_message=_l("Choose one of the languages in the list."),
+    )
+
+
 class InviteForm(FlaskForm):
     days = SelectField(
         _l("The link works for"),

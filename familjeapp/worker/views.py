@@ -25,6 +25,7 @@ from markupsafe import Markup
 from .. import htmx
 from ..access import public, staff_page, staff_role
 from ..auth.forms import ConfirmForm
+from ..auth.invite_message import invite_message, message_language
 from ..auth.views import FORGET_THIS_DEVICE, retry_after, wait_words
 from ..db import get_db
 from ..photos import PhotoRejected, clean_photo
@@ -34,7 +35,14 @@ from ..store import photos as photo_store
 from ..store import sessions as sessions_store
 from ..templating import photo_response
 from ..urls import safe_next
-from .forms import FamilyForm, InviteForm, OneTimeCodeForm, PersonForm, SignInForm
+from .forms import (
+    FamilyForm,
+    InviteForm,
+    OneTimeCodeForm,
+    PersonForm,
+    PersonLanguageForm,
+    SignInForm,
+)
 
 bp = Blueprint("worker", __name__, url_prefix="/personal")
 
@@ -340,12 +348,10 @@ def invite(family_id: int, person_id: int):
     days = int(form.days.data)
     token = invites.create_invite(get_db(), person.id, days=days, created_by=g.worker.id)
     link = url_for("auth.invite", token=token, _external=True)
-    message = _(
-        "Hello %(name)s! Here is your own link to your family's plan in familjeapp. "
-        "Open it on your phone: %(link)s The link works once, for %(days)d days. "
-        "/%(worker)s, social worker",
-        name=person.name, link=link, days=days, worker=g.worker.name,
-    )  # fmt: skip
+    # Written in the person's own language, whatever language this page is in.
+    message = invite_message(
+        name=person.name, link=link, days=days, worker=g.worker.name, language=person.language
+    )
     return render_template(
         "worker/invite.html",
         family=families.get_family(get_db(), family_id),
@@ -353,8 +359,28 @@ def invite(family_id: int, person_id: int):
         link=link,
         qr=qr_svg(link),
         message=message,
+        message_language=message_language(person.language),
         days=days,
     )
+
+
+@bp.post("/familj/<id:family_id>/personer/<id:person_id>/sprak")
+@staff_page()
+def person_language(family_id: int, person_id: int):
+    """Change the language a person reads the app in: their pages, the plan's translations and
+    the text message with their next invite. The person can change it themselves too."""
+    person = family_person(family_id, person_id)
+    form = PersonLanguageForm()
+    if not form.validate_on_submit():
+        # Only a changed page sends anything but a language of the list: say so, change nothing.
+        errors = " ".join(str(error) for error in form.language.errors)
+        return render_template(
+            "errors/error.html",
+            title=_("The language was not changed"),
+            message=errors or _("Reload the page and try again."),
+        ), 400
+    families.set_language(get_db(), person.id, form.language.data)
+    return redirect(url_for(".family", family_id=family_id, _anchor=f"person-{person.id}"), 303)
 
 
 @bp.post("/familj/<id:family_id>/personer/<id:person_id>/enheter/<id:session_id>/stang")

@@ -10,6 +10,7 @@ import re
 import secrets
 import shutil
 import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -57,6 +58,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+# The run's server environment, for staff_sign_in (a plain function, not a fixture).
+_SERVER_ENV: dict = {}
+
+
 @pytest.fixture(scope="session")
 def server_env(tmp_path_factory) -> dict:
     """The environment of every familjeapp command in the run: a fresh SQLite file of its own."""
@@ -67,6 +72,7 @@ def server_env(tmp_path_factory) -> dict:
         FAMILJEAPP_SECRET_KEY="e2e-tests-only",
         FAMILJEAPP_QUICK_EXIT_URL=NEUTRAL_URL,
     )
+    _SERVER_ENV.update(env)
     return env
 
 
@@ -461,13 +467,50 @@ def one_time_code(secret: str) -> str:
     return totp.at(wanted * totp.interval)
 
 
-def staff_sign_in(page: Page, worker: dict, *, check: Callable[[Page], None] | None = None) -> None:
+def own_account(worker: dict) -> None:
+    """Give a demo worker of this test's family an account of its own: same name, same team (so
+    the same families), a new e-mail, no authenticator app yet.
+
+    The demo's staff are the same in every demo family, and each one-time code works once, so
+    tests signing in as the same demo Anna within half a minute would wait for a new code."""
+    with sqlite3.connect(_SERVER_ENV["FAMILJEAPP_DB"]) as db:
+        team, name = db.execute(
+            "SELECT w.team_id, w.name FROM workers w WHERE w.email = ?", [worker["email"]]
+        ).fetchone()
+    suffix = secrets.token_hex(4)
+    worker.update(
+        email=f"{worker['email'].split('@')[0]}.{suffix}@e2e.familjeapp.se",
+        password=secrets.token_urlsafe(16),
+        totp_secret=None,
+        own_account=True,
+    )
+    _run(
+        _SERVER_ENV,
+        "create-worker",
+        "--email", worker["email"],
+        "--name", name,
+        "--team", str(team),
+        "--password-stdin",
+        stdin=worker["password"] + "\n",
+    )  # fmt: skip
+
+
+def staff_sign_in(
+    page: Page,
+    worker: dict,
+    *,
+    check: Callable[[Page], None] | None = None,
+    demo_account: bool = False,
+) -> None:
     """E-mail and password, then the code from the app; lands signed in (the dashboard).
 
     A worker without an authenticator app yet (a new account) connects one first: the secret is
     read from the page, as a person would type it into the app, and kept in ``worker``.
+    A demo worker signs in with an account of its own (own_account), unless ``demo_account``.
     ``check`` runs on the sign-in page and on the code page (e.g. assert_accessible).
     """
+    if "sees_family" in worker and not worker.get("own_account") and not demo_account:
+        own_account(worker)
     page.goto(worker.get("login_path") or STAFF_SIGN_IN_PATH)
     if check:
         check(page)

@@ -1,16 +1,22 @@
-"""On a poor connection (issue 9): the service worker, the outbox for check-ins, reading the plan
-offline only when the person chose it, and leaving clears what the phone kept.
+"""On a poor connection (issue 9): the service worker, the outbox for check-ins, views on worries
+and promises, reading the plan offline only when the person chose it, leaving (or a phone the
+social worker ended) clears what the phone kept, and a new version of the app replaces the old.
 
 Every person here is on a Pixel 7. The server's own SQLite file tells what was really saved.
 """
 
+import json
 import re
 import sqlite3
 from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
+from sqlite_utils import Database
 
-from .test_checking_in import SAVE, THANKS, fill_checkin, open_checkin, rows_with
+from familjeapp.store import sessions as sessions_store
+
+from .conftest import Family, _free_port, _run, _running, _serve
+from .test_checking_in import BRITT_CALLS, SAVE, THANKS, fill_checkin, open_checkin, rows_with
 
 WAITING = "Inte skickat än – skickas när du har internet."
 KEEP_OFFLINE = "Spara planen på den här telefonen så att du kan läsa den utan internet"
@@ -35,10 +41,10 @@ def wait_for_the_service_worker(page) -> None:
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
-def stored(server_env, client_id: str) -> int:
+def stored(server_env, client_id: str, table: str = "checkins") -> int:
     with sqlite3.connect(server_env["FAMILJEAPP_DB"]) as db:
         return db.execute(
-            "SELECT COUNT(*) FROM checkins WHERE client_id = ?", [client_id]
+            f"SELECT COUNT(*) FROM {table} WHERE client_id = ?", [client_id]
         ).fetchone()[0]
 
 
@@ -73,13 +79,40 @@ def checkin_made_offline(phone, page, words: str) -> str:
     return client_id
 
 
-def test_the_service_worker_controls_the_family_pages(phone, new_family, sign_in):
+def installability(page) -> dict:
+    """What Chromium itself says of installing the page as an app: its errors (none means it can
+    be installed; it fetches the manifest's icons to say so) and the manifest it read."""
+    cdp = page.context.new_cdp_session(page)
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # A Playwright context is a private window, where Chromium installs nothing: not the app's.
+    errors = [e for e in errors if e["errorId"] != "in-incognito"]
+    manifest = cdp.send("Page.getAppManifest")
+    cdp.detach()
+    return {"errors": errors, "manifest": json.loads(manifest["data"] or "{}")}
+
+
+def test_the_app_can_be_installed_and_the_service_worker_controls_the_family_pages(
+    phone, new_family, sign_in
+):
     page = phone.new_page()
     sign_in(page, new_family().person("Sara"))
     wait_for_the_service_worker(page)
     # It keeps the app's own files, and nothing personal unless chosen.
     wait_until(page, lambda: page.evaluate("() => caches.keys()"))
     assert [name for name in page.evaluate("() => caches.keys()") if "personal" in name] == []
+    # Chromium's own installability check: manifest, icons, service worker, start URL.
+    installable = installability(page)
+    assert installable["errors"] == [], installable["errors"]
+    assert installable["manifest"]["name"] == "Vår plan"
+    assert installable["manifest"]["display"] == "standalone"
+    # A neutral name and icon, chosen on this phone: the installed app says nothing of a plan.
+    page.get_by_text("Använd appen utan att andra ser").click()
+    page.get_by_role("button", name="Kalla appen ”Anteckningar”").click()
+    expect(page).to_have_title("Anteckningar")
+    installable = installability(page)
+    assert installable["errors"] == [], installable["errors"]
+    assert installable["manifest"]["name"] == "Anteckningar"
+    assert "plan" not in json.dumps(installable["manifest"]["icons"])
 
 
 def test_a_check_in_made_offline_waits_and_is_saved_once_when_the_connection_returns(
@@ -133,8 +166,8 @@ def test_a_check_in_sent_three_times_is_stored_once(phone, new_family, sign_in, 
     wait_until(page, lambda: len(sent) >= 2)
     page.reload()  # and a third time: the server confirms it
     wait_until(page, lambda: page.evaluate(OUTBOX_COUNT) == 0)
-    expect(page.get_by_role("status").filter(has_text="Skickat")).to_contain_text(
-        "Skickat! Det du svarade utan internet är sparat."
+    expect(page.get_by_role("status").filter(has_text="Klart")).to_contain_text(
+        "Klart! Det du svarade utan internet är nu sparat."
     )
     assert stored(server_env, client_id) == 1
 
@@ -156,7 +189,7 @@ def test_with_offline_reading_chosen_the_plan_opens_without_a_connection(
             page.evaluate(
                 "() => caches.open('familjeapp-personal').then(c => c.keys()).then(k => k.length)"
             )
-            == 2
+            == 3
         ),
     )
     page.goto(plan_path)
@@ -222,3 +255,175 @@ def test_logging_out_clears_the_kept_plan_and_the_outbox(phone, new_family, sign
     page.wait_for_url("**/utloggad")
     wait_until(page, lambda: page.evaluate("() => caches.keys()") == [])
     assert what_the_phone_keeps(page) == {"caches": [], "outbox": 0}
+
+
+def choose_offline_reading(page) -> None:
+    wait_for_the_service_worker(page)
+    page.get_by_role("checkbox", name=KEEP_OFFLINE).check()
+    kept = "() => caches.open('familjeapp-personal').then(c => c.keys()).then(k => k.length)"
+    wait_until(page, lambda: page.evaluate(kept) == 3)  # the plan, the history, Hur går det?
+
+
+def test_a_promise_and_a_view_made_offline_wait_and_are_each_stored_once(
+    phone, new_family, sign_in, server_env, assert_accessible
+):
+    """Farmor Britt, without a connection, presses Jag lovar and says what she thinks of a
+    worry; both wait on the phone, and both reach the server once when it is back, even though
+    the first answer is lost on its way back and the token kept with it has gone stale."""
+    family = new_family()
+    page = phone.new_page()
+    sign_in(page, family.person("Farmor Britt"))
+    wait_for_the_service_worker(page)
+    promise = page.locator(".card--promise").filter(has_text=BRITT_CALLS)
+    promise_id = promise.locator("input[name=client_id]").first.input_value()
+    worry = page.locator(".card--worry").first
+    phone.set_offline(True)
+
+    promise.get_by_role("button", name="Jag lovar").click()
+    expect(promise.get_by_role("alert")).to_contain_text(WAITING)
+    worry.get_by_text("Säg vad du tycker", exact=True).click()
+    worry.get_by_label("Delvis", exact=True).check()
+    worry.get_by_role("textbox").fill("Skrivet utan nät.")
+    view_id = worry.locator("input[name=client_id]").input_value()
+    worry.get_by_role("button", name="Spara vad jag tycker").click()
+    expect(worry.get_by_role("alert")).to_contain_text(WAITING)
+    expect(page.get_by_role("status").filter(has_text="väntar")).to_have_text(
+        "2 svar väntar på att skickas."
+    )
+    assert_accessible(page)
+    assert stored(server_env, promise_id, "commitment_responses") == 0
+    assert stored(server_env, view_id, "worry_views") == 0
+    # What she wrote is still on the page.
+    expect(worry.get_by_role("textbox")).to_have_value("Skrivet utan nät.")
+
+    # Her session's token goes stale meanwhile (as after a long time offline): the phone fetches
+    # a new one from the page the answer was made on, and sends it again.
+    page.evaluate("""() => new Promise(resolve => {
+      const open = indexedDB.open("familjeapp");
+      open.onsuccess = () => {
+        const tx = open.result.transaction("outbox", "readwrite");
+        const store = tx.objectStore("outbox");
+        store.getAll().onsuccess = (event) => event.target.result.forEach(entry => {
+          entry.fields = entry.fields.map(f => f[0] === "csrf_token" ? [f[0], "gammal"] : f);
+          store.put(entry);
+        });
+        tx.oncomplete = () => { open.result.close(); resolve(); };
+      };
+    })""")
+    lost = []
+
+    def lose_the_first_saved_answer(route):
+        request = route.request
+        if request.method == "POST" and "gammal" not in (request.post_data or "") and not lost:
+            lost.append(request.url)
+            route.fetch(max_redirects=0)  # saved on the server; the phone never hears
+            route.abort()
+        else:
+            route.continue_()
+
+    phone.route("**/familj/*/lofte/*", lose_the_first_saved_answer)
+    phone.route("**/familj/*/oro/*", lose_the_first_saved_answer)
+    phone.set_offline(False)  # sent: refused for the stale token, sent again with a new one, lost
+    wait_until(page, lambda: lost)
+    page.reload()  # sent again on the next page load: each is kept once
+    wait_until(page, lambda: page.evaluate(OUTBOX_COUNT) == 0)
+    assert stored(server_env, promise_id, "commitment_responses") == 1
+    assert stored(server_env, view_id, "worry_views") == 1
+    page.reload()
+    expect(promise).to_contain_text("Du har lovat det här")
+    expect(worry.get_by_role("listitem").filter(has_text="Du")).to_contain_text("håller delvis med")
+
+
+def test_a_check_in_made_on_the_kept_page_offline_is_its_own(
+    phone, new_family, sign_in, server_env
+):
+    """With offline reading chosen, Hur går det? opens without a connection too. Each check-in
+    made on that kept page gets an id of its own, made on the phone: two check-ins made
+    offline are two, not one taken for the other."""
+    family = new_family()
+    page = phone.new_page()
+    plan_path = sign_in(page, family.person("Sara"))
+    choose_offline_reading(page)
+    checkin_path = plan_path.replace("/plan", "/hur-gar-det")
+    phone.set_offline(True)
+    ids = []
+    for words in ("Första utan nät.", "Andra utan nät."):
+        page.goto(checkin_path)
+        expect(page.get_by_text(KEPT_NOTE)).to_be_visible()
+        fill_checkin(page, rating=6, words=words)
+        ids.append(page.locator('input[name="client_id"]').input_value())
+        page.get_by_role("button", name=SAVE).click()
+        expect(page.get_by_role("alert")).to_contain_text(WAITING)
+    assert ids[0] != ids[1]
+    expect(page.get_by_role("status").filter(has_text="väntar")).to_have_text(
+        "2 svar väntar på att skickas."
+    )
+    phone.set_offline(False)
+    wait_until(page, lambda: stored(server_env, ids[0]) + stored(server_env, ids[1]) == 2, 20)
+    # The check-in made on this page is opened where it is saved; nothing waits any more.
+    page.wait_for_url(re.compile(r"/historik\?sparad=\d+$"))
+    wait_until(page, lambda: page.evaluate(OUTBOX_COUNT) == 0)
+
+
+def test_a_phone_the_social_worker_ended_forgets_what_it_kept(
+    phone, new_family, sign_in, server_env
+):
+    """Farmor lost her phone: the social worker ends it. The next time the phone opens the app,
+    the kept plan, the outbox and the service worker are gone from it."""
+    family = new_family()
+    page = phone.new_page()
+    plan_path = sign_in(page, family.person("Sara"))
+    choose_offline_reading(page)
+    db = Database(server_env["FAMILJEAPP_DB"])
+    for device in sessions_store.devices(db, family.person("Sara")["id"]):
+        sessions_store.end_session(db, device["id"], "revoked")
+    db.close()
+
+    page.goto(plan_path)
+    expect(page).to_have_url(re.compile(r"/$"))
+    wait_until(page, lambda: what_the_phone_keeps(page) == {"caches": [], "outbox": 0})
+    wait_until(
+        page,
+        lambda: (
+            page.evaluate("() => navigator.serviceWorker.getRegistrations().then(r => r.length)")
+            == 0
+        ),
+    )
+
+
+def test_a_new_version_of_the_app_replaces_the_old_files_by_itself(
+    make_context, sign_in, server_env, tmp_path
+):
+    """The server is updated while Sara's phone has the app: at her next visit the new version
+    takes over without her doing anything, the old version's files are deleted from the phone,
+    and the page has all its files. Two real servers, one after the other, on the same address."""
+    env = {**server_env, "FAMILJEAPP_DB": str(tmp_path / "db.sqlite3"), "FAMILJEAPP_RELEASE": "1"}
+    _run(env, "init-db")
+    family = Family(json.loads(_run(env, "demo", "--json")))
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    page = make_context("Pixel 7", base_url=base).new_page()
+    with _running(_serve(env, port), env, tmp_path / "release-1.log", base + "/"):
+        plan_path = sign_in(page, family.person("Sara"))
+        wait_for_the_service_worker(page)
+        wait_until(page, lambda: page.evaluate("() => caches.keys()"))
+        (old,) = page.evaluate("() => caches.keys()")
+
+    env["FAMILJEAPP_RELEASE"] = "2"
+    with _running(_serve(env, port), env, tmp_path / "release-2.log", base + "/"):
+        page.goto(plan_path)  # the browser looks for a new service worker at each visit
+        wait_until(
+            page,
+            lambda: (
+                len(page.evaluate("() => caches.keys()")) == 1
+                and page.evaluate("() => caches.keys()") != [old]
+            ),
+            20,
+        )
+        failed = []
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        page.on("response", lambda r: r.status >= 400 and failed.append(r.url))
+        page.reload()
+        expect(page.get_by_text(family.item("strength")["text"])).to_be_visible()
+        assert page.evaluate("() => navigator.serviceWorker.controller !== null")
+        assert failed == []

@@ -173,3 +173,23 @@ def test_plain_http_to_the_proxy_is_sent_to_https(tls_proxy):
     except urllib.error.HTTPError as answer:
         assert answer.code == 301
         assert answer.headers["Location"].startswith("https://")
+
+
+def test_through_the_proxy_a_page_is_compressed_only_for_our_own_pages(tls_proxy):
+    """BREACH: nginx must not compress pages itself (Debian turns gzip on for every site); the
+    app compresses a page only when the browser says the request came from our own pages."""
+    import ssl
+
+    unverified = ssl._create_unverified_context()  # noqa: S323 (a certificate made for the test)
+
+    def encoding(site: str) -> str | None:
+        request = urllib.request.Request(
+            tls_proxy["url"] + "/",
+            headers={"Accept-Encoding": "gzip, br", "Sec-Fetch-Site": site},
+        )
+        with urllib.request.urlopen(request, timeout=5, context=unverified) as answer:
+            assert answer.status == 200
+            return answer.headers.get("Content-Encoding")
+
+    assert encoding("cross-site") is None
+    assert encoding("same-origin") in ("br", "gzip")

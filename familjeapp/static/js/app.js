@@ -134,20 +134,47 @@
     }
   });
 
-  /* Read-aloud on the child's pages (components/child.html): the browser's own speech reads a
-     block (data-target) in the page's language, one utterance a block, and marks it while it
-     is spoken; the page's button (empty data-target) reads every block that has a button.
-     A second press stops. Where the browser cannot speak, the buttons stay hidden. */
+  /* Read-aloud (components/macros.html): the browser's own speech reads a block (data-target)
+     in the page's language (or a part's own lang), a line at a time (Chrome's online voices stop an utterance after
+     about 15 seconds), and marks the block while it is read; the page's button (empty
+     data-target) reads every block that has a button, in page order. A second press stops.
+     The buttons show only where the browser has a voice for the page's language ("sv-SE" for
+     "sv"); Chromium lists its voices late, with voiceschanged. */
   function setUpReadAloud() {
     var buttons = document.querySelectorAll('[data-module="read-aloud"]');
     var speech = window.speechSynthesis;
     if (!buttons.length || !speech || typeof window.SpeechSynthesisUtterance !== "function") return;
+    var lang = document.documentElement.lang || "sv";
     var reading = null;
-    function textOf(block) {
-      var copy = block.cloneNode(true);
-      copy.querySelectorAll('[data-module="read-aloud"], [hidden], [aria-hidden="true"], script, style, input')
-        .forEach(function (e) { e.remove(); });
-      return copy.textContent.replace(/\s+/g, " ").trim();
+    function primary(tag) { return String(tag).toLowerCase().split(/[-_]/)[0]; }
+    function show() {
+      if (speech.getVoices().some(function (v) { return primary(v.lang) === primary(lang); })) {
+        buttons.forEach(function (b) { b.hidden = false; });
+      }
+    }
+    /* What is seen, line by line, a new line where the language changes (a plan item still
+       only in Swedish on an Arabic page is lang="sv"): not the buttons, nor what is hidden (a closed
+       <details> too), said only to screen readers (visually-hidden) or only drawn
+       (aria-hidden, svg). A row of a table is one line. */
+    function seen(e) { return e.checkVisibility ? e.checkVisibility() : e.getClientRects().length; }
+    function linesOf(block) {
+      var lines = [], line = null;
+      (function walk(parent) {
+        parent.childNodes.forEach(function (node) {
+          if (node.nodeType === 3) {
+            var of = node.parentNode.closest("[lang]").lang;
+            if (/\S/.test(node.data) && (!line || line.lang !== of)) lines.push(line = { text: "", lang: of });
+            if (line) line.text += node.data;
+          }
+          if (node.nodeType !== 1 || !seen(node) ||
+              node.matches('button, summary, textarea, select, svg, [hidden], [aria-hidden="true"], .visually-hidden')) return;
+          var inline = /^(inline|table-cell)/.test(getComputedStyle(node).display);
+          if (!inline) line = null;
+          walk(node);
+          if (!inline) line = null;
+        });
+      })(block);
+      return lines.filter(function (l) { return (l.text = l.text.replace(/\s+/g, " ").trim()); });
     }
     function blocksOf(button) {
       var id = button.getAttribute("data-target");
@@ -171,20 +198,23 @@
       if (reading !== button) return;  // stopped, or another button took over
       var block = blocks.shift();
       if (!block) { stop(); return; }
-      var text = textOf(block);
-      if (!text) { next(button, blocks); return; }
-      var utterance = new window.SpeechSynthesisUtterance(text);
-      utterance.lang = document.documentElement.lang || "sv";
+      var lines = linesOf(block);
+      if (!lines.length) { next(button, blocks); return; }
       block.classList.add("is-being-read");
-      utterance.onend = function () {
-        block.classList.remove("is-being-read");
-        next(button, blocks);
-      };
-      utterance.onerror = function () { if (reading === button) stop(); };
-      speech.speak(utterance);
+      lines.forEach(function (line, i) {
+        var utterance = new window.SpeechSynthesisUtterance(line.text);
+        utterance.lang = line.lang;
+        utterance.onerror = function () { if (reading === button) stop(); };
+        if (i === lines.length - 1) {
+          utterance.onend = function () {
+            block.classList.remove("is-being-read");
+            next(button, blocks);
+          };
+        }
+        speech.speak(utterance);
+      });
     }
     buttons.forEach(function (button) {
-      button.hidden = false;
       button.addEventListener("click", function () {
         if (stop() === button) return;
         reading = button;
@@ -192,6 +222,8 @@
         next(button, blocksOf(button));
       });
     });
+    show();
+    if (speech.addEventListener) speech.addEventListener("voiceschanged", show);
   }
 
   document.addEventListener("DOMContentLoaded", function () {

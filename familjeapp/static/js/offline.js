@@ -36,7 +36,9 @@
       var text = [];
       if (sentNow) { text.push(status.getAttribute("data-sent")); }
       if (waiting) {
-        text.push(status.getAttribute(waiting === 1 ? "data-one" : "data-many").replace("{n}", waiting));
+        var form = new Intl.PluralRules(document.documentElement.lang || "sv").select(waiting);
+        var said = status.getAttribute("data-count-" + form) || status.getAttribute("data-count-other");
+        text.push(said.replace("{n}", waiting));
       }
       if (refused) { text.push(status.getAttribute("data-refused")); }
       /* A status region only while there is something to say: a page has one status at a time. */
@@ -59,15 +61,16 @@
       ? element : null;
   }
 
-  /* Hur går det? without a connection: keep the answers in the outbox and say plainly that they
-     wait to be sent. Where the phone cannot keep them, say that nothing was saved; what was
-     chosen stays on the page, so pressing again later saves it, once (the form keeps its id). */
+  /* An answer without a connection (Hur går det?, a view on a worry, Jag lovar): keep it in the
+     outbox and say plainly that it waits to be sent. Where the phone cannot keep it, say that
+     nothing was saved; what was chosen stays on the page, so pressing again later saves it,
+     once (the form keeps its id). */
   function keep(form) {
     var message = form.querySelector('[data-module="not-saved"]');
     if (!outbox) { say(message, message.getAttribute("data-text")); return; }
     var fields = [];
     new FormData(form).forEach(function (value, name) { fields.push([name, String(value)]); });
-    outbox.add(form.action, fields).then(function () {
+    outbox.add(form.action, fields, window.location.pathname).then(function () {
       say(message, message.getAttribute("data-queued"));
       showOutbox(false);
       if ("serviceWorker" in navigator) {
@@ -114,10 +117,11 @@
 
   var goingToSaved = false;
 
-  /* results: [entry, outcome] pairs, from this page or from the service worker. */
+  /* results: [entry, outcome] pairs, from this page or from the service worker. A check-in made
+     on this page opens where it is saved; any other answer sent is said at the top. */
   function afterSending(results) {
     if (document.documentElement.classList.contains("leaving")) { return; }  /* Lämna snabbt */
-    var here = document.querySelector('input[name="client_id"]');
+    var here = document.querySelector("form[data-go-to-saved] input[name=client_id]");
     var sent = results.filter(function (r) { return r[1] === "sent"; });
     var mine = sent.filter(function (r) { return here && r[0].client_id === here.value; })[0];
     if (mine || goingToSaved) {
@@ -128,20 +132,32 @@
     showOutbox(sent.length > 0);
   }
 
-  /* Offline reading, by choice: the personal cache exists only while the box is ticked. */
-  function keepPages(urls) {
-    return caches.open(PERSONAL).then(function (cache) {
-      return Promise.all(urls.map(function (url) {
-        return fetch(url, { credentials: "same-origin" }).then(function (response) {
-          if (!response.ok || response.redirected) { return null; }
-          var headers = new Headers(response.headers);
-          headers.set("X-Familjeapp-Saved-At", new Date().toISOString());
-          return response.blob().then(function (body) {
-            return cache.put(url, new Response(body, { status: 200, headers: headers }));
-          });
-        });
-      }));
+  /* The first page loads its files before the service worker takes over: hand it their
+     addresses so the next page finds them in its cache (they come from the browser's cache). */
+  function keepWhatThisPageUsed() {
+    var used = performance.getEntriesByType("resource").map(function (e) { return e.name; })
+      .filter(function (url) { return /^\/(static|bilder)\//.test(new URL(url).pathname); });
+    navigator.serviceWorker.ready.then(function (registration) {
+      registration.active.postMessage({ cache: used });
+    }).catch(function () {});
+  }
+
+  /* A page shown from the phone's own copy carries the form ids it was kept with; each answer
+     made on it gets an id of its own, made here, so it is not taken for an earlier one. */
+  function newFormIds() {
+    document.querySelectorAll("input[name=client_id]").forEach(function (input) {
+      var bytes = new Uint8Array(18);
+      crypto.getRandomValues(bytes);
+      input.value = btoa(String.fromCharCode.apply(null, bytes))
+        .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
     });
+  }
+
+  /* Offline reading, by choice: the personal cache exists only while the box is ticked. The
+     service worker fetches and keeps the pages (sw.js, keep). */
+  function keepPages(urls) {
+    return caches.open(PERSONAL).then(function () { return navigator.serviceWorker.ready; })
+      .then(function (registration) { registration.active.postMessage({ keep: urls }); });
   }
 
   function setUpChoice(choice) {
@@ -173,8 +189,10 @@
     var choice = byModule("offline-choice");
     if (choice && "serviceWorker" in navigator) {
       navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+      keepWhatThisPageUsed();
       setUpChoice(choice);
     }
+    if (document.body.hasAttribute("data-kept-at")) { newFormIds(); }
     showKeptNote();
     setUpOutbox();
     if (navigator.onLine !== false && !document.body.hasAttribute("data-kept-at")) {

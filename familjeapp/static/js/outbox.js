@@ -36,10 +36,13 @@
   function all() { return withStore("readonly", function (s) { return s.getAll(); }); }
   function clear() { return withStore("readwrite", function (s) { return s.clear(); }); }
 
-  /* Keep a form's fields to send later. */
-  function add(url, fields) {
+  /* Keep a form's fields to send later, with the page it was made on (for a fresh token). */
+  function add(url, fields, page) {
     var clientId = fields.filter(function (f) { return f[0] === "client_id"; })[0][1];
-    return put({ client_id: clientId, url: url, fields: fields, queued_at: new Date().toISOString() });
+    return put({
+      client_id: clientId, url: url, page: page || url, fields: fields,
+      queued_at: new Date().toISOString()
+    });
   }
 
   function field(entry, name) {
@@ -47,7 +50,8 @@
     return found ? found[1] : "";
   }
 
-  /* A fresh CSRF token from the form's own page (the one kept may be from an ended session). */
+  /* A fresh CSRF token from the page the form was on (the one kept may be from an ended session,
+     or from a page the phone kept for offline reading). */
   function freshToken(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) { return r.text(); })
       .then(function (html) {
@@ -79,7 +83,7 @@
         });
       }
       if (response.status === 400 && !retried) {
-        return freshToken(entry.url).then(function (token) {
+        return freshToken(new URL(entry.page || entry.url, entry.url).href).then(function (token) {
           if (!token) { return "kept"; }
           entry.fields = entry.fields.map(function (f) {
             return f[0] === "csrf_token" ? ["csrf_token", token] : f;
