@@ -165,6 +165,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .calendar import bp as calendar_bp
     from .child.views import bp as child_bp
     from .family.views import bp as family_bp
     from .pwa import bp as pwa_bp
@@ -176,6 +177,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.after_request(access.forget_ended_device)
     app.register_blueprint(auth_bp)
     app.register_blueprint(family_bp)
+    app.register_blueprint(calendar_bp)
     app.register_blueprint(child_bp)
     app.register_blueprint(worker_bp)
     app.register_blueprint(admin_bp)

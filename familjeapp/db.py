@@ -424,6 +424,97 @@ def m008_answers_sent_again_are_kept_once(db: Database) -> None:
     )
 
 
+@migrations()
+def m009_calendar_subscriptions(db: Database) -> None:
+    """A person's calendar address (the plan's dates in the phone's own calendar). Only the
+    token's SHA-256 is kept, as for invites; the person or the worker revokes it, and the
+    person chooses whether events carry the commitment's own words or a neutral title."""
+    db.executescript(
+        """
+        CREATE TABLE calendar_subscriptions (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            token_hash TEXT NOT NULL UNIQUE,
+            full_titles INTEGER NOT NULL DEFAULT 0 CHECK (full_titles IN (0, 1)),
+            created_at TEXT NOT NULL,
+            revoked_at TEXT,
+            revoked_by INTEGER REFERENCES workers(id)
+        );
+        CREATE INDEX calendar_subscriptions_person ON calendar_subscriptions(person_id);
+        """
+    )
+
+
+@migrations()
+def m010_numbers_to_call(db: Database) -> None:
+    """A person's phone number, written by the social worker, and who in the family may see it
+    on the plan: nobody (the default), the parents, or the parents and the network (as a plan
+    item's visibility). Children never see it: they have their own page to ask for help."""
+    db.executescript(
+        """
+        ALTER TABLE people ADD COLUMN phone TEXT NOT NULL DEFAULT '';
+        ALTER TABLE people ADD COLUMN phone_shared_with TEXT NOT NULL DEFAULT 'nobody'
+            CHECK (phone_shared_with IN ('nobody', 'parents', 'adults'));
+        """
+    )
+
+
+@migrations()
+def m011_someone_steps_in(db: Database) -> None:
+    """When a network member says they cannot keep a commitment any more, another adult of the
+    family answers "Jag kan ta det" (one offer per withdrawal, the first is kept); the worker is
+    told, and puts it in the plan with one action. ``client_id`` keeps a resend once."""
+    # A new kind of attention signal. SQLite cannot change a CHECK in place: the table is made
+    # again from its own stored definition with the new kind added, so kinds that other
+    # migrations added stay.
+    sql = db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'attention_signals'"
+    ).fetchone()[0]
+    indexes = [
+        row[0]
+        for row in db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'attention_signals'"
+            " AND sql IS NOT NULL"
+        )
+    ]
+    if "'someone_steps_in'" not in sql:
+        new_sql = sql.replace("'code_failures'", "'code_failures', 'someone_steps_in'", 1)
+        new_sql = new_sql.replace("attention_signals", "attention_signals_m011", 1)
+        db.execute(new_sql)
+        db.execute("INSERT INTO attention_signals_m011 SELECT * FROM attention_signals")
+        db.execute("DROP TABLE attention_signals")
+        db.execute("ALTER TABLE attention_signals_m011 RENAME TO attention_signals")
+        for index in indexes:
+            db.execute(index)
+    db.executescript(
+        """
+        CREATE TABLE stepping_in (
+            id INTEGER PRIMARY KEY,
+            family_id INTEGER NOT NULL REFERENCES families(id) ON DELETE CASCADE,
+            commitment_key TEXT NOT NULL,
+            -- The answer "Jag kan inte längre" this offers to take over: one offer for each.
+            withdrawal_id INTEGER NOT NULL UNIQUE
+                REFERENCES commitment_responses(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            client_id TEXT,
+            -- No foreign key: attention_signals may be made again, as above.
+            signal_id INTEGER,
+            created_at TEXT NOT NULL,
+            -- Set when the worker put it in the plan: who, when, and in which version.
+            placed_at TEXT,
+            placed_by INTEGER REFERENCES workers(id),
+            placed_version_id INTEGER REFERENCES plan_versions(id) ON DELETE SET NULL,
+            placed_commitment_key TEXT
+        );
+        CREATE INDEX stepping_in_family ON stepping_in(family_id, commitment_key);
+        CREATE INDEX stepping_in_person ON stepping_in(person_id);
+        CREATE INDEX stepping_in_signal ON stepping_in(signal_id);
+        CREATE UNIQUE INDEX stepping_in_client
+            ON stepping_in(person_id, client_id) WHERE client_id IS NOT NULL;
+        """
+    )
+
+
 def copy_database(source: str | Path, target: str | Path) -> str:
     """Copy a database with SQLite's online backup API; return the copy's integrity check.
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from flask import Flask, g, has_request_context, render_template, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 
-from . import clock
+from . import clock, network_map
 from .auth.forms import TEXT_SIZE_COOKIE, ConfirmForm, LanguageForm
 from .config import LANGUAGES, RTL_LANGUAGES
 from .picture_sheets import sheet_picture
@@ -90,6 +90,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["person_picture_url"] = person_picture_url
     app.jinja_env.globals["direction_of"] = direction_of
     app.jinja_env.globals["new_client_id"] = new_client_id
+    # Vårt nätverk and Tidsram as pictures (network_map.py), for plan_parts.html.
+    app.jinja_env.globals["network_map"] = network_map.network_map
+    app.jinja_env.globals["timeline"] = network_map.timeline
 
     @app.context_processor
     def page_context() -> dict:

@@ -12,7 +12,7 @@ from PIL import Image
 
 from familjeapp import clock
 from familjeapp.photos import clean_photo
-from familjeapp.store import audit, checkins, families, now, plans, timestamp
+from familjeapp.store import audit, checkins, families, now, plans, stepping_in, timestamp
 from familjeapp.store import photos as photo_store
 from familjeapp.store import sessions as sessions_store
 
@@ -122,6 +122,7 @@ MATRIX = {
     "worker.add_person": TEAM_PAGE,
     "worker.invite (POST)": row(302, 302, 302, 302, 302, 302, 200, 404, 200),
     "worker.person_language (POST)": TEAM_CHANGE,
+    "worker.person_phone (POST)": TEAM_CHANGE,
     "worker.revoke_device (POST)": TEAM_CHANGE,
     "worker.handle_signal (POST)": TEAM_CHANGE,
     "family.photo": row(302, 200, 200, 200, 404, 404, 302, 302, 302),
@@ -162,6 +163,15 @@ MATRIX = {
     "admin.delete_case (POST)": ADMIN_CHANGE,
     "admin.delete_due_cases (POST)": ADMIN_CHANGE,
     "worker.close_case (POST)": TEAM_CHANGE,
+    # Farmor Britt (the network's browser) cannot take over what she herself cannot do.
+    "family.step_in (POST)": row(302, 303, 404, 404, 404, 404, 302, 302, 302),
+    "worker.place_offer (POST)": TEAM_CHANGE,
+    "calendar.page": FAMILY_PAGE,
+    "calendar.new (POST)": FAMILY_PAGE,
+    "calendar.titles (POST)": row(302, 303, 303, 404, 404, 404, 302, 302, 302),
+    "calendar.revoke (POST)": row(302, 303, 303, 404, 404, 404, 302, 302, 302),
+    "calendar.download": FAMILY_PAGE,
+    "worker.revoke_calendar (POST)": TEAM_CHANGE,
 }
 
 NOT_IN_MATRIX = {"auth.choose_code", "auth.enter_code"}  # tested in test_getting_in.py
@@ -196,6 +206,22 @@ def url_for_case(case: str, demo: dict, db) -> str:
             "SELECT commitment_key FROM commitments WHERE person_id = ?", [britt]
         ).fetchone()[0]
         return f"/familj/{family}/lofte/{key}"
+    if case.startswith(("family.step_in", "worker.place_offer")):
+        britt = person(demo, "Farmor Britt")["id"]
+        key = db.execute(
+            "SELECT commitment_key FROM commitments WHERE person_id = ?", [britt]
+        ).fetchone()[0]
+        checkins.respond_to_commitment(
+            db, family_id=family, commitment_key=key, person_id=britt, response="withdrawn",
+            reason="x",
+        )  # fmt: skip
+        if case.startswith("family.step_in"):
+            return f"/familj/{family}/lofte/{key}/jag-tar-det"
+        plan = plans.published_plan(db, family, frozenset({"everyone", "adults"}))
+        (withdrawn,) = [w for w in stepping_in.withdrawn(db, family, plan, viewer_id=sara)
+                        if w.commitment.key == key]  # fmt: skip
+        offer, _made = stepping_in.offer(db, family_id=family, withdrawal=withdrawn, person_id=sara)
+        return f"/personal/familj/{family}/tar-over/{offer.id}/lagg-in"
     if case.startswith("worker.revoke_device"):
         device = sessions_store.start_session(db, person_id=sara)
         session_id = db.execute(
@@ -278,6 +304,7 @@ def url_for_case(case: str, demo: dict, db) -> str:
         "worker.add_person": f"/personal/familj/{family}/personer/ny",
         "worker.invite (POST)": f"/personal/familj/{family}/personer/{sara}/inbjudan",
         "worker.person_language (POST)": f"/personal/familj/{family}/personer/{sara}/sprak",
+        "worker.person_phone (POST)": f"/personal/familj/{family}/personer/{sara}/telefon",
         "worker.plan_editor": f"/personal/familj/{family}/plan",
         "worker.plan_start_draft (POST)": f"/personal/familj/{family}/plan/utkast",
         "worker.plan_publish (POST)": f"/personal/familj/{family}/plan/publicera",
@@ -306,6 +333,14 @@ def url_for_case(case: str, demo: dict, db) -> str:
         "admin.closed_cases": "/personal/admin/gallring",
         "admin.delete_due_cases (POST)": "/personal/admin/gallring/radera-alla",
         "worker.close_case (POST)": f"/personal/familj/{family}/avsluta",
+        "calendar.page": f"/familj/{family}/kalender",
+        "calendar.new (POST)": f"/familj/{family}/kalender/ny",
+        "calendar.titles (POST)": f"/familj/{family}/kalender/rubriker",
+        "calendar.revoke (POST)": f"/familj/{family}/kalender/stang",
+        "calendar.download": f"/familj/{family}/kalender/kalender.ics",
+        "worker.revoke_calendar (POST)": (
+            f"/personal/familj/{family}/personer/{sara}/kalender/stang"
+        ),
     }[case]
 
 
@@ -317,6 +352,7 @@ def request_as(client, case: str, url: str):
         "csrf_token": token, "response": "confirmed", "days": "7", "direction": "up",
         "rating": "5", "client_id": secrets.token_urlsafe(18),
         "rated_on": clock.today().isoformat(), "language": "so", "text": "x",
+        "titles": "neutral",
     }  # fmt: skip
     return client.post(url, data=data)
 

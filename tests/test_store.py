@@ -25,6 +25,9 @@ def test_migrations_are_recorded_and_running_them_twice_is_harmless(tmp_path):
         "m006_what_a_child_answers",
         "m007_plan_items_in_the_familys_languages",
         "m008_answers_sent_again_are_kept_once",
+        "m009_calendar_subscriptions",
+        "m010_numbers_to_call",
+        "m011_someone_steps_in",
     ]
     assert migrate(db) == []
     assert {"families", "people", "checkins", "audit", "commitments"} <= set(db.table_names())

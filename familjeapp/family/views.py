@@ -10,7 +10,7 @@ from .. import clock, htmx
 from ..access import ADULTS, family_page, visibilities
 from ..chart import scale_chart
 from ..db import get_db
-from ..store import checkins, children, families, plans
+from ..store import checkins, children, families, plans, stepping_in
 from ..templating import new_client_id, page_or_fragment, photo_response
 from .forms import CommitmentForm, WorryViewForm, checkin_form
 
@@ -38,6 +38,8 @@ def plan(family_id: int):
             if getattr(change.item, "section", None) != "child"
         ],
         people=families.family_people(db, family_id),
+        # Only the numbers the social worker shared with this reader's role are ever loaded.
+        numbers=families.numbers_to_call(db, family_id, reader_id=g.person.id, role=g.person.role),
         views=plans.worry_views(db, family_id, visibilities(g.person.role)),
         latest=checkins.latest_visible_rating(
             db, family_id, viewer_id=g.person.id, viewer_role=g.person.role
@@ -45,6 +47,8 @@ def plan(family_id: int):
         today=clock.today(),
         view_form=WorryViewForm(formdata=None),
         commitment_form=CommitmentForm(formdata=None),
+        # What others of the family cannot do any more, for this person to take (not their own).
+        stepping_in=stepping_in.withdrawn(db, family_id, the_plan, viewer_id=g.person.id),
         # Without JavaScript the view is saved by a redirect back here: thank the person there.
         saved_worry=request.args.get("sparat"),
     )
@@ -238,3 +242,6 @@ def commitment(family_id: int, commitment_key: str):
         commitment_form=form,
         saved=saved,
     )
+
+
+from . import stepping_in as _stepping_in_routes  # noqa: E402, F401 - its routes on bp

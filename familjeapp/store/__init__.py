@@ -28,7 +28,7 @@ def sha256(token: str) -> str:
 
 
 # The answers a phone's outbox may send again, each stored with the id its form was made with.
-ANSWERS_SENT_AGAIN = frozenset({"worry_views", "commitment_responses"})
+ANSWERS_SENT_AGAIN = frozenset({"worry_views", "commitment_responses", "stepping_in"})
 
 
 def already_kept(db: Database, table: str, person_id: int, client_id: str | None) -> bool:

@@ -180,3 +180,58 @@ def close_case(db: Database, family_id: int) -> bool:
         [timestamp(), family_id],
     )
     return cursor.rowcount == 1
+
+
+# --- Numbers to call (m010) --------------------------------------------------------------------
+
+# Who in the family may see a person's phone number on the plan, as a plan item's visibility:
+# nobody, the parents, or the parents and the network. Never a child.
+SHARED_WITH = ("nobody", "parents", "adults")
+_READERS = {"parent": ("parents", "adults"), "network": ("adults",)}
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    phone: str
+    shared_with: str
+
+
+def set_phone(db: Database, person_id: int, phone: str, shared_with: str) -> None:
+    """The worker writes a person's number and chooses who sees it; no number is shared with
+    nobody, whatever was chosen."""
+    if shared_with not in SHARED_WITH:
+        raise ValueError(f"unknown audience {shared_with!r}")
+    phone = phone.strip()
+    db.execute(
+        "UPDATE people SET phone = ?, phone_shared_with = ? WHERE id = ?",
+        [phone, shared_with if phone else "nobody", person_id],
+    )
+
+
+def phone_numbers(db: Database, family_id: int) -> dict[int, PhoneNumber]:
+    """For the social worker: every current person's number and who sees it."""
+    rows = db.execute(
+        "SELECT id, phone, phone_shared_with FROM people"
+        " WHERE family_id = ? AND removed_at IS NULL",
+        [family_id],
+    ).fetchall()
+    return {row[0]: PhoneNumber(row[1], row[2]) for row in rows}
+
+
+def numbers_to_call(db: Database, family_id: int, *, reader_id: int, role: str) -> dict[int, str]:
+    """The numbers this reader may see, by person id: only those the worker shared with the
+    reader's role (a child: none), never the reader's own. Filtered here, so a number that is not
+    shared never reaches a page."""
+    audiences = _READERS.get(role, ())
+    if not audiences:
+        return {}
+    marks = ", ".join("?" for _ in audiences)
+    rows = db.execute(
+        f"""
+        SELECT id, phone FROM people
+        WHERE family_id = ? AND removed_at IS NULL AND id != ? AND phone != ''
+          AND phone_shared_with IN ({marks})
+        """,  # noqa: S608 - only placeholders are put in
+        [family_id, reader_id, *audiences],
+    ).fetchall()
+    return {row[0]: row[1] for row in rows}

@@ -20,6 +20,7 @@ URGENCY = (
     "low_rating",
     "rating_fell",
     "commitment_withdrawn",
+    "someone_steps_in",
     "rule_not_kept",
     "code_failures",
 )
@@ -178,11 +179,15 @@ def attention_queue(db: Database, team_id: int, *, family_id: int | None = None)
         db.query(
             f"""
             SELECT s.id, s.kind, s.created_at, s.family_id, s.checkin_id, f.name AS family_name,
-                   p.name AS person_name, p.role AS person_role, c.rating
+                   p.name AS person_name, p.role AS person_role, c.rating,
+                   si.id AS offer_id, si.placed_at AS offer_placed_at,
+                   (SELECT rp.name FROM commitment_responses r JOIN people rp
+                    ON rp.id = r.person_id WHERE r.id = si.withdrawal_id) AS withdrawn_by
             FROM attention_signals s
             JOIN families f ON f.id = s.family_id
             LEFT JOIN people p ON p.id = s.person_id
             LEFT JOIN checkins c ON c.id = s.checkin_id
+            LEFT JOIN stepping_in si ON si.signal_id = s.id
             WHERE {where}
             ORDER BY CASE s.kind {order} ELSE 99 END, s.id DESC
             """,  # noqa: S608 - only our own constant kinds are formatted in

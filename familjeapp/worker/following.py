@@ -224,6 +224,8 @@ def print_plan(family_id: int):
         plan=plan,
         published=datetime.fromisoformat(plan.published_at) if plan else None,
         people=families.family_people(db, family_id),
+        # The numbers shared with this audience, as on their own plan page (none for children).
+        numbers=families.numbers_to_call(db, family_id, reader_id=0, role=form.role),
         # A child's printout leaves out what the adults think of the worries, as the child's
         # own pages do; the adults' printouts show it, as their plan page does.
         views=plans.worry_views(db, family_id, visibilities(form.role)),

@@ -105,3 +105,48 @@ class InviteForm(FlaskForm):
         default="7",
         validators=[InputRequired()],
     )
+
+
+# A Swedish phone number as people write it: digits, spaces, a + first and dashes, 6 to 15 digits.
+PHONE_PATTERN = r"^\+?[0-9](?:[0-9 -]*[0-9])?\Z"
+PHONE_MAX = 20
+
+
+class PhoneForm(FlaskForm):
+    """A person's number, and who in the family may see it on the plan."""
+
+    phone = StringField(
+        _l("Phone number"),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[
+            Optional(),
+            Length(
+                max=PHONE_MAX,
+                message=_l(
+                    "Write the number with at most 20 characters, for example 070-123 45 67."
+                ),
+            ),
+            Regexp(
+                PHONE_PATTERN,
+                message=_l(
+                    "Write the number with digits, spaces and dashes, and a + first if you like,"
+                    " for example 070-123 45 67."
+                ),
+            ),
+        ],
+    )
+    shared_with = SelectField(
+        _l("Who sees the number on the plan"),
+        choices=[
+            SelectChoice("nobody", _l("Nobody in the family")),
+            SelectChoice("parents", _l("The parents")),
+            SelectChoice("adults", _l("The parents and the network")),
+        ],
+        default="nobody",
+        invalid_choice_message=_l("Choose who sees the number from the list."),
+    )
+
+    def validate_phone(self, field):
+        digits = sum(c.isdigit() for c in field.data or "")
+        if field.data and not 6 <= digits <= 15:
+            raise ValidationError(_l("A phone number has 6 to 15 digits."))

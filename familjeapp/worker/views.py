@@ -31,6 +31,7 @@ from ..db import get_db
 from ..photos import PhotoRejected, clean_photo
 from ..pictures import load_library
 from ..store import audit, families, invites, now, parse_timestamp, staff, throttle, timestamp
+from ..store import calendars as calendar_store
 from ..store import photos as photo_store
 from ..store import sessions as sessions_store
 from ..templating import photo_response
@@ -41,6 +42,7 @@ from .forms import (
     OneTimeCodeForm,
     PersonForm,
     PersonLanguageForm,
+    PhoneForm,
     SignInForm,
 )
 
@@ -253,6 +255,11 @@ def new_family():
 @staff_page()
 def family(family_id: int):
     """One family: its people with their devices and invites, and what needs attention."""
+    return family_page(family_id)
+
+
+def family_page(family_id: int, status: int = 200, **context):
+    """The family's page; `context` carries a form sent back with its errors (worker/numbers.py)."""
     db = get_db()
     people = families.family_people(db, family_id)
     return render_template(
@@ -260,10 +267,14 @@ def family(family_id: int):
         family=families.get_family(db, family_id),
         people=people,
         devices={p.id: sessions_store.devices(db, p.id) for p in people},
+        calendars=calendar_store.people_with_calendars(db, family_id),
         signals=staff.attention_queue(db, g.worker.team_id, family_id=family_id),
         invite_form=InviteForm(formdata=None),
         button_form=ConfirmForm(),
-    )
+        numbers=families.phone_numbers(db, family_id),
+        phone_choices=PhoneForm(formdata=None),
+        **context,
+    ), status
 
 
 PHOTO_REJECTED = {
@@ -392,6 +403,16 @@ def revoke_device(family_id: int, person_id: int, session_id: int):
     if not any(d["id"] == session_id for d in sessions_store.devices(get_db(), person.id)):
         abort(404)
     sessions_store.end_session(get_db(), session_id, "revoked")
+    return redirect(url_for(".family", family_id=family_id, _anchor=f"person-{person.id}"), 303)
+
+
+@bp.post("/familj/<id:family_id>/personer/<id:person_id>/kalender/stang")
+@staff_page()
+def revoke_calendar(family_id: int, person_id: int):
+    """End a person's calendar address at once (the phone with the calendar is lost)."""
+    person = family_person(family_id, person_id)
+    ConfirmForm().validate_on_submit() or abort(400)
+    calendar_store.revoke(get_db(), person.id, worker_id=g.worker.id)
     return redirect(url_for(".family", family_id=family_id, _anchor=f"person-{person.id}"), 303)
 
 

@@ -78,7 +78,10 @@ def test_parent_opens_invite_chooses_code_and_reads_the_whole_plan(
 
     # The next network meeting: the demo puts it 10 days after the Swedish day it was made,
     # which is yesterday when this run has passed midnight in Sweden since.
-    meeting = page.locator("p", has_text="Nästa nätverksmöte")
+    # (The card with its title; Tidsram also says "Nästa nätverksmöte är …" in a sentence.)
+    meeting = page.locator("p", has_text="Nästa nätverksmöte").filter(
+        has_text="Nätverksmöte hos socialtjänsten"
+    )
     expect(meeting).to_be_visible()
     today = clock.today()
     expected = [day(today + timedelta(days=n)) for n in (10, 9)]

@@ -226,7 +226,18 @@
     if (speech.addEventListener) speech.addEventListener("voiceschanged", show);
   }
 
+  /* Skriv ut eller spara som PDF: the browser's own print, where the print CSS leaves only what
+     the person sees (app.css, @media print). Without JavaScript the button stays hidden. */
+  function setUpPrint() {
+    document.querySelectorAll('[data-module="print"]').forEach(function (button) {
+      if (typeof window.print !== "function") return;
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setUpPrint();
     setUpQuickExit();
     setUpReadAloud();
     setUpSessionTimeout();
