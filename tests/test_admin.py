@@ -12,12 +12,14 @@ from conftest import csrf_token, person, sign_in, sign_in_worker
 
 from familjeapp.store import (
     audit,
+    calendars,
     checkins,
     children,
     families,
     now,
     plans,
     sha256,
+    stepping_in,
     throttle,
     timestamp,
     translations,
@@ -422,6 +424,11 @@ def fill_the_family(app, demo, db) -> None:
     db.execute("UPDATE people SET photo_id = ? WHERE id = ?", [photo, britt])
     draft = plans.draft_for(db, family, None)
     translations.set_translation(db, draft, rule, language="so", text="Xeer", worker_id=None)
+    calendars.create_subscription(db, britt)
+    karim = person(demo, "Morbror Karim")["id"]
+    plan = plans.published_plan(db, family, frozenset({"everyone", "adults"}))
+    (withdrawal,) = stepping_in.withdrawn(db, family, plan, viewer_id=karim)
+    stepping_in.offer(db, family_id=family, withdrawal=withdrawal, person_id=karim)
 
 
 # Tables that are not about one family: what stays when a case is deleted.
