@@ -363,6 +363,13 @@ def test_the_worker_changes_a_persons_language(worker, demo, db):
     assert families.get_person(db, sara["id"]).language == "ar"
 
 
+def test_adding_a_person_names_each_language_in_its_own_language(worker, demo):
+    """WCAG 3.1.2: "العربية" is marked as Arabic, so a screen reader says it in Arabic."""
+    form = page_of(worker.get(staff_url(demo, "/personer/ny")))
+    for code, name in (("ar", "العربية"), ("fa", "فارسی"), ("ti", "ትግርኛ"), ("so", "Soomaali")):
+        assert f'<option lang="{code}" value="{code}">{name}</option>' in form, code
+
+
 def test_the_invite_text_message_is_in_the_persons_language(worker, demo):
     url = staff_url(demo, f"/personer/{person(demo, 'Sara')['id']}/inbjudan")
     swedish = page_of(post(worker, url, {"days": "7"}))

@@ -13,6 +13,12 @@ from ..pictures import load_library
 NAME_MAX = 120
 
 
+# Each language's name in its own language and script, marked so a screen reader says it right.
+LANGUAGE_CHOICES = [
+    SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGES.items()
+]
+
+
 class SignInForm(FlaskForm):
     email = EmailField(
         _l("E-mail"),
@@ -63,7 +69,7 @@ class PersonForm(FlaskForm):
     )
     language = SelectField(
         _l("Language"),
-        choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
+        choices=LANGUAGE_CHOICES,
         validators=[InputRequired()],
     )
     picture = StringField(
@@ -87,7 +93,7 @@ class PersonLanguageForm(FlaskForm):
 
     language = SelectField(
         _l("Language"),
-        choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
+        choices=LANGUAGE_CHOICES,
         validators=[InputRequired(message=_l("Choose a language."))],
         invalid_choice_message=_l("Choose one of the languages in the list."),
     )
