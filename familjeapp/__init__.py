@@ -9,16 +9,16 @@ from flask import Flask, current_app, g, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_htmx import HTMX
-from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 
 from . import clock, compression, config, db
+from .security_headers import OnceTalisman
 from .urls import IdConverter
 
 csrf = CSRFProtect()
 babel = Babel()
 htmx = HTMX()
-talisman = Talisman()
+talisman = OnceTalisman()  # Flask-Talisman, its headers made once
 
 PACKAGE = Path(__file__).parent
 
@@ -36,11 +36,24 @@ class SessionCookie(SecureCookieSessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(request and request.is_secure)
 
+    def get_signing_serializer(self, app: Flask):
+        """Flask's serializer, made once for the app's keys rather than for every request."""
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        kept = app.extensions.get("session_serializer")
+        if kept is None or kept[0] != keys:
+            kept = app.extensions["session_serializer"] = (
+                keys,
+                super().get_signing_serializer(app),
+            )
+        return kept[1]
+
     def save_session(self, app: Flask, session, response) -> None:
         from .access import SAME_FOR_EVERYONE
 
         if request.endpoint in SAME_FOR_EVERYONE:
             return  # the same answer for everyone: no cookie, no "Vary: Cookie", one cached copy
+        if g.get("skip_session_cookie") and not session.modified:
+            return  # a 304 (family/plan_etag.py): the browser's cookie stays as it is
         super().save_session(app, session, response)
 
 
@@ -85,8 +98,10 @@ def select_locale() -> str:
     return chosen if chosen in config.LANGUAGES else "sv"
 
 
-def content_security_policy(quick_exit_url: str) -> dict:
+def content_security_policy(quick_exit_url: str, oidc_issuer: str = "") -> dict:
     exit_origin = "{0.scheme}://{0.netloc}".format(urlsplit(quick_exit_url))
+    # Signing in and out through the municipality's provider posts, then is redirected there.
+    provider = " {0.scheme}://{0.netloc}".format(urlsplit(oidc_issuer)) if oidc_issuer else ""
     return {
         "default-src": "'self'",
         "script-src": "'self'",
@@ -96,7 +111,7 @@ def content_security_policy(quick_exit_url: str) -> dict:
         "base-uri": "'none'",
         "frame-ancestors": "'none'",
         # The quick exit without JavaScript posts, then is redirected to the neutral site.
-        "form-action": f"'self' {exit_origin}",
+        "form-action": f"'self' {exit_origin}{provider}",
     }
 
 
@@ -114,6 +129,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=timedelta(days=settings["SESSION_MAX_DAYS"]),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # The cookie is sent again only when the session changed, not signed anew for every page:
+        # its 90 days then run from the sign-in, as the server-side session's do.
+        SESSION_REFRESH_EACH_REQUEST=False,
         # The token lives as long as the server-side session; an expired token must never
         # lose what a parent typed.
         WTF_CSRF_TIME_LIMIT=None,
@@ -146,7 +164,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app,
         force_https=False,
         session_cookie_secure=False,
-        content_security_policy=content_security_policy(app.config["QUICK_EXIT_URL"]),
+        content_security_policy=content_security_policy(
+            app.config["QUICK_EXIT_URL"], app.config["OIDC_ISSUER"]
+        ),
         referrer_policy="no-referrer",
         frame_options="DENY",
         permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
@@ -158,6 +178,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         cli,
         errors,
         install,
+        page_cache,
+        page_speed,
         picture_sheets,
         security,
         static_files,
@@ -167,6 +189,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .auth.views import bp as auth_bp
     from .calendar import bp as calendar_bp
     from .child.views import bp as child_bp
+    from .data_copy import bp as data_copy_bp
     from .family.views import bp as family_bp
     from .pwa import bp as pwa_bp
     from .worker import bp as worker_bp
@@ -179,6 +202,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(family_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(child_bp)
+    app.register_blueprint(data_copy_bp)
     app.register_blueprint(worker_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(pwa_bp)
@@ -186,6 +210,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(about.bp)
     errors.init_app(app)
     templating.init_app(app)
+    page_speed.init_app(app)
+    page_cache.init_app(app)
     picture_sheets.init_app(app)
     cli.init_app(app)
     static_files.init_app(app)

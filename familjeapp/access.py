@@ -117,6 +117,14 @@ def public(view: Callable) -> Callable:
     return view
 
 
+def secret_link(view: Callable) -> Callable:
+    """Open to whoever holds the link: the secret token in the address is the key (a person's
+    copy of their data, data_copy.py). Being signed in, as anyone, changes nothing; the token
+    is kept as a hash only, and the proxy's log leaves it out."""
+    view.access = "secret_link"
+    return view
+
+
 def family_page(*roles: str, unlocked: bool = True) -> Callable:
     """A page of the signed-in person's own family, for the given roles.
 

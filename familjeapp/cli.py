@@ -62,12 +62,25 @@ def demo_command(as_json: bool, base_url: str) -> None:
 @with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
-def serve_command(host: str, port: int, threads: int) -> None:
-    """Run the app under waitress, a production WSGI server."""
-    from waitress import serve
+@click.option("--threads", default=8, show_default=True, type=int, help="Threads per worker.")
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=None,
+    help="Worker processes (gunicorn). Default: one per core. waitress runs one.",
+)  # fmt: skip
+@click.option(
+    "--access-log", type=click.Path(dir_okay=False), default=None,
+    help="Log each request to this file ('-': stderr): time, worker, method, status, duration; "
+    "never an address or a path.",
+)  # fmt: skip
+def serve_command(
+    host: str, port: int, threads: int, workers: int | None, access_log: str | None
+) -> None:
+    """Run the app under gunicorn, one worker per core (waitress where gunicorn is missing)."""
+    from . import serving
 
     app = current_app._get_current_object()
+    # Migrations run here, once, before gunicorn forks its workers; the connection is closed
+    # so that no worker inherits it.
     db = connect(app.config["DATABASE"])
     migrate(db)
     db.close()
@@ -76,23 +89,18 @@ def serve_command(host: str, port: int, threads: int) -> None:
           path=app.config["DATABASE"])
     )  # fmt: skip
     sys.stdout.flush()
-    serve(app, host=host, port=port, threads=threads, ident="familjeapp", **proxy_settings(app))
+    serving.serve(
+        app, host=host, port=port, threads=threads,
+        workers=workers or serving.default_workers(), proxies=app.config["PROXIES"],
+        trusted_proxy=app.config["TRUSTED_PROXY"], access_log=access_log,
+    )  # fmt: skip
 
 
 def proxy_settings(app: Flask) -> dict:
-    """Behind a TLS proxy, let waitress take X-Forwarded-Proto and -For from that proxy only.
+    """waitress's settings for FAMILJEAPP_PROXIES (serving.waitress_proxy_settings)."""
+    from .serving import waitress_proxy_settings
 
-    Without this waitress drops the headers: the app would think it is served over plain http
-    and send a cookie without Secure, and no HSTS. Headers from any other address are removed.
-    """
-    if not app.config["PROXIES"]:
-        return {}
-    return {
-        "trusted_proxy": app.config["TRUSTED_PROXY"],
-        "trusted_proxy_count": app.config["PROXIES"],
-        "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
-        "clear_untrusted_proxy_headers": True,
-    }
+    return waitress_proxy_settings(app.config["PROXIES"], app.config["TRUSTED_PROXY"])
 
 
 @click.command("totp-code")

@@ -40,6 +40,19 @@ DEFAULTS = {
     "ORGANISATION_NAME": "Socialtjänsten i din kommun",
     "ACCESSIBILITY_EMAIL": "",
     "ACCESSIBILITY_PHONE": "",
+    # Staff sign-in through the municipality's OpenID provider (familjeapp/worker/municipal.py),
+    # on when the issuer and the client id are set. The provider decides who may sign in (its
+    # own second factor included); the app's account, found by the claim below, decides what
+    # they may see. An empty ALLOWED_GROUPS lets every active account in.
+    "OIDC_ISSUER": "",
+    "OIDC_CLIENT_ID": "",
+    "OIDC_CLIENT_SECRET": "",
+    "OIDC_SCOPES": "openid email profile",
+    "OIDC_ACCOUNT_CLAIM": "email",
+    "OIDC_GROUPS_CLAIM": "groups",
+    "OIDC_ALLOWED_GROUPS": "",
+    # 1: staff sign in only through the provider; the password and authenticator app are off.
+    "OIDC_ONLY": 0,
 }
 
 # The languages a family member or a child can read the app in, each named in itself; Swedish

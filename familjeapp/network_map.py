@@ -1,56 +1,34 @@
-"""Vårt nätverk and Tidsram drawn as pictures on the server (SVG), like the chart in chart.py.
+"""Vårt nätverk and Tidsram as pictures, like the chart in chart.py.
 
 This module only works out where things go; the templates `components/_network_map.html` and
 `components/_timeline.html` draw them, beside lists of the same people and dates.
 
 Closeness: the data says nothing about how close someone is, so the rings follow the roles. The
 children stand in the middle, the parents in the first ring around them and the network in the
-second. The social worker is not drawn: the worker's card stands above the plan already.
+second, half of each ring above the middle and half below. The social worker is not drawn: the
+worker's card stands above the plan already. The map is drawn in HTML, not SVG, so that the
+names are the page's own text: they grow with Större text and the phone's text size, and the
+rings grow round them and wrap at 320 px instead of shrinking them with the picture.
 """
 
 import math
 from dataclasses import dataclass, replace
 from datetime import date
 
-# Drawn about as wide as a phone is; the names stay readable at 320 px.
-MAP_SIZE = 360
-CENTRE = MAP_SIZE / 2
 RINGS = {"child": 0, "parent": 1, "network": 2}
-RADII = (0, 82, 140)  # the middle, the first ring, the second ring
-NODE = 20  # the radius of a person's circle
 
-TIMELINE_WIDTH, TIMELINE_HEIGHT = 360, 96
-LINE_Y = 48
+# The timeline's own units; the template draws them as shares of its width (`Timeline.at`), and
+# its heights in em, so the words on it grow with the page's text.
+TIMELINE_WIDTH = 360
 EDGE = 16  # room at each end of the line
 
 
 @dataclass(frozen=True)
 class Spot:
-    """One person on the map: where the circle's centre is, and the ring they are in."""
+    """One person on the map, and the ring they are in (0 the middle, 1 the parents, 2 the rest)."""
 
     person: object
     ring: int
-    x: float
-    y: float
-
-    @property
-    def label(self) -> str:
-        """The name under the circle: the whole name if short, else its first word."""
-        name = self.person.name
-        return name if len(name) <= 14 else name.split()[0][:14]
-
-    @property
-    def anchor(self) -> str:
-        """How the name stands beside the circle: inwards near the map's sides, so it fits."""
-        if self.x < CENTRE - 90:
-            return "start"
-        if self.x > CENTRE + 90:
-            return "end"
-        return "middle"
-
-    @property
-    def label_x(self) -> float:
-        return {"start": self.x - NODE, "end": self.x + NODE}.get(self.anchor, self.x)
 
     @property
     def initials(self) -> str:
@@ -59,37 +37,31 @@ class Spot:
 
 @dataclass(frozen=True)
 class NetworkMap:
-    size: int
     spots: list[Spot]
-    radii: tuple[int, ...]
 
     def ring(self, ring: int) -> list[Spot]:
         return [spot for spot in self.spots if spot.ring == ring]
 
+    def above(self, ring: int) -> list[Spot]:
+        """The part of a ring drawn above the middle: its first half (the larger, if odd)."""
+        members = self.ring(ring)
+        return members if ring == 0 else members[: math.ceil(len(members) / 2)]
+
+    def below(self, ring: int) -> list[Spot]:
+        """The rest of the ring, drawn below the middle; the children are all in the middle."""
+        members = self.ring(ring)
+        return [] if ring == 0 else members[math.ceil(len(members) / 2) :]
+
 
 def network_map(people: list) -> NetworkMap | None:
-    """Place each person on the rings by role (children, parents, network); None if nobody."""
-    spots = []
-    for role, ring in RINGS.items():
-        members = [p for p in people if p.role == role]
-        if not members:
-            continue
-        if ring == 0 and len(members) == 1:
-            spots.append(Spot(members[0], 0, CENTRE, CENTRE))
-            continue
-        # Several children share the middle on a small circle of their own.
-        radius = RADII[ring] or 30
-        # Each ring starts at the top, the second half a step round, so that names on the two
-        # rings stand apart.
-        offset = 0.5 if ring == 2 else 0.0
-        for index, member in enumerate(members):
-            angle = 2 * math.pi * (index + offset) / len(members) - math.pi / 2
-            x = CENTRE + radius * math.cos(angle)
-            y = CENTRE + radius * math.sin(angle)
-            spots.append(Spot(member, ring, round(x, 1), round(y, 1)))
-    if not spots:
-        return None
-    return NetworkMap(MAP_SIZE, spots, RADII)
+    """Put each person in a ring by role (children, parents, network); None if nobody."""
+    spots = [
+        Spot(person, ring)
+        for role, ring in RINGS.items()
+        for person in people
+        if person.role == role
+    ]
+    return NetworkMap(spots) if spots else None
 
 
 @dataclass(frozen=True)
@@ -103,7 +75,6 @@ class Mark:
 @dataclass(frozen=True)
 class Timeline:
     width: int
-    height: int
     first: date
     last: date
     marks: list[Mark]
@@ -131,6 +102,10 @@ class Timeline:
             line=(flip(self.line[1]), flip(self.line[0])),
             rtl=rtl,
         )
+
+    def at(self, x: float) -> str:
+        """Where x stands as a share of the drawing's width ("27.5%"), whatever its width."""
+        return f"{x * 100 / self.width:.2f}%"
 
     @property
     def start_x(self) -> float:
@@ -165,7 +140,6 @@ def timeline(events: list, today: date) -> Timeline | None:
     next_event = meetings[0] if meetings else (upcoming[0] if upcoming else None)
     return Timeline(
         TIMELINE_WIDTH,
-        TIMELINE_HEIGHT,
         first,
         last,
         marks,

@@ -41,6 +41,7 @@ CSS_URL = re.compile(r"""url\((['"]?)(?![a-z]+:|/)([^'")?#]+)\1\)""")
 
 # Built once per process and folder: the files do not change under a running app.
 _built: dict[Path, dict[str, str]] = {}
+_served: dict[Path, dict] = {}
 
 
 def hashed_name(relative: str, content: bytes) -> str:
@@ -111,6 +112,10 @@ def _compressed(compressor: Compressor, content: bytes):
             yield ".br", brotlied
 
 
+def _hashed(path: str, url: str) -> bool:
+    return bool(HASHED.search(url))
+
+
 def _nosniff(headers, path: str, url: str) -> None:
     headers["X-Content-Type-Options"] = "nosniff"
 
@@ -122,16 +127,22 @@ def init_app(app: Flask) -> None:
         _built[target] = build(SOURCE, target)
     names = _built[target]
     app.extensions["static_names"] = names
-    app.wsgi_app = WhiteNoise(
+    served = WhiteNoise(
         app.wsgi_app,
-        root=target,
-        prefix="static/",
         # Only hashed names are immutable; anything else WhiteNoise finds there may change.
-        immutable_file_test=lambda path, url: bool(HASHED.search(url)),
+        immutable_file_test=_hashed,
         max_age=60,
         allow_all_origins=False,
         add_headers_function=_nosniff,
     )
+    # WhiteNoise reads every file's size and headers when it starts (about half a second for
+    # the pictures and fonts); the files do not change while the process runs, so an app made
+    # again in the same process (the tests make hundreds) reuses what the first one read.
+    if target not in _served:
+        served.add_files(str(target), prefix="static/")
+        _served[target] = served.files
+    served.files = _served[target]
+    app.wsgi_app = served
 
     @app.url_defaults
     def hashed_static_url(endpoint: str, values: dict) -> None:

@@ -7,17 +7,22 @@ Run by hand from the repository root (it is not part of the test suite):
 
 It needs the ``wrk`` command (Debian/Ubuntu: ``apt-get install -y wrk``) and installs nothing.
 On a fresh SQLite file in a temporary folder it starts ``familjeapp serve`` with one demo family
-and one signed-in device (Sara, a parent), and a hello-world Flask app under waitress with the same
-number of server threads. Then wrk measures, one after the other:
+and one signed-in device (Sara, a parent), and a hello-world Flask app under the same server
+(``familjeapp.serving``: gunicorn, or waitress where there is none) with the same number of worker
+processes and threads. Then wrk measures, one after the other:
 
 * the plan page, GET /familj/<id>/plan with the session cookie;
+* the same page asked for again unchanged, with ``If-None-Match`` and the page's ETag: every
+  answer must be 304 with no body (a phone revalidating the page it holds);
 * saving a check-in, POST /familj/<id>/hur-gar-det with the cookie, the CSRF token and a new
   client_id for every request (a wrk Lua script); every answer must be 303, the others are counted
   and reported, and the rows stored are compared with the 303s;
 * hello world, GET /.
 
 It prints a table (requests/s, p50, p99 and requests/s as a share of the baseline's), then the same
-table as Markdown with the machine it ran on. SETUP.md, "Load and hostile input", says why wrk.
+table as Markdown with the machine it ran on. ``--workers 1,2`` does all of it for each number of
+worker processes, both servers with that many, then prints how requests/s grew with the workers.
+SETUP.md, "Load and hostile input", says why wrk.
 """
 
 from __future__ import annotations
@@ -42,12 +47,12 @@ from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-CODE = "1234"
+CODE = "2468"  # a code the app accepts (1234 is refused as too easy to guess)
 
 HELLO_WORLD = """
 import sys
 from flask import Flask
-from waitress import serve
+from familjeapp.serving import serve
 
 app = Flask("hello")
 
@@ -57,7 +62,8 @@ def hello():
     return "Hello, World!"
 
 
-serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=int(sys.argv[2]), ident="hello")
+serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=int(sys.argv[2]),
+      workers=int(sys.argv[3]))
 """
 
 # One Lua script for every run. With BENCH_POST_PATH set, each request is a new check-in with a
@@ -76,11 +82,13 @@ local post_path = os.getenv("BENCH_POST_PATH")
 local csrf = os.getenv("BENCH_CSRF")
 local run = os.getenv("BENCH_RUN_ID") or "run"
 local cookie = os.getenv("BENCH_COOKIE")
+local if_none_match = os.getenv("BENCH_IF_NONE_MATCH")
 local counter = 0
 statuses = {}
 
 function init(args)
   if cookie then wrk.headers["Cookie"] = cookie end
+  if if_none_match then wrk.headers["If-None-Match"] = if_none_match end
   if post_path then wrk.headers["Content-Type"] = "application/x-www-form-urlencoded" end
 end
 
@@ -329,8 +337,12 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16, help="wrk connections")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument(
-        "--server-threads", type=int, default=8, help="waitress threads, for both servers"
+        "--server-threads", type=int, default=8, help="threads per worker, for both servers"
     )
+    parser.add_argument(
+        "--workers", type=worker_counts, default=[1],
+        help="worker processes, for both servers; a list (1,2) measures each in turn",
+    )  # fmt: skip
     parser.add_argument("--timeout", default="10s", help="wrk's timeout per request")
     args = parser.parse_args()
 
@@ -344,6 +356,43 @@ def main() -> int:
         return 2
 
     command = familjeapp_command()
+    measured: list[tuple[int, list[dict]]] = []
+    status = 0
+    for workers in args.workers:
+        status |= measure(args, command, workers, measured)
+        print()
+    if len(measured) > 1:
+        print(growth_table(measured))
+    return status
+
+
+def worker_counts(text: str) -> list[int]:
+    counts = [int(n) for n in text.split(",") if n.strip()]
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError("one or more numbers from 1, like 1,2")
+    return counts
+
+
+def growth_table(measured: list[tuple[int, list[dict]]]) -> str:
+    """Requests/s of each case for each number of workers, and as a multiple of the first."""
+    first_workers, first = measured[0]
+    header = ["", *(f"{w} worker{'s' if w > 1 else ''}" for w, _ in measured)]
+    lines = ["| " + " | ".join(header) + " |", "|---" + "|---:" * (len(header) - 1) + "|"]
+    for n, result in enumerate(first):
+        cells = [result["name"]]
+        for _, results in measured:
+            rps = results[n]["rps"]
+            cells.append(f"{rps:,.0f} (×{rps / result['rps']:.2f})")
+        lines.append("| " + " | ".join(cells) + " |")
+    return (
+        f"Requests/s by worker processes (× the same case with {first_workers}):\n\n"
+        + "\n".join(lines)
+    )
+
+
+def measure(args, command: str, workers: int, measured: list) -> int:
+    """One full run with `workers` worker processes in both servers; prints its tables."""
+    print(f"## {workers} worker{'s' if workers > 1 else ''}", flush=True)
     with tempfile.TemporaryDirectory(prefix="familjeapp-bench-") as folder:
         folder_path = Path(folder)
         db_path = folder_path / "familjeapp.sqlite3"
@@ -361,13 +410,13 @@ def main() -> int:
         threads = str(args.server_threads)
         ours = start(
             [command, "serve", "--host", "127.0.0.1", "--port", str(ours_port)]
-            + ["--threads", threads],
+            + ["--threads", threads, "--workers", str(workers)],
             env,
             folder_path / "familjeapp.log",
             ours_port,
         )
         hello = start(
-            [sys.executable, "-c", HELLO_WORLD, str(hello_port), threads],
+            [sys.executable, "-c", HELLO_WORLD, str(hello_port), threads, str(workers)],
             env,
             folder_path / "hello.log",
             hello_port,
@@ -382,8 +431,20 @@ def main() -> int:
             lua.write_text(WRK_LUA)
             base = f"http://127.0.0.1:{ours_port}"
 
+            # Asking for the page's ETag is also the warm-up: the first page a server process
+            # builds reads its templates and the release's files once.
+            etag = page_etag(ours_port, plan_path, cookie)
             plan = run_wrk("plan page (GET)", base + plan_path, args, lua, {"BENCH_COOKIE": cookie})
             plan["unexpected"] = unexpected(plan, 200)
+
+            revalidated = run_wrk(
+                "plan page unchanged (304)",
+                base + plan_path,
+                args,
+                lua,
+                {"BENCH_COOKIE": cookie, "BENCH_IF_NONE_MATCH": etag},
+            )
+            revalidated["unexpected"] = unexpected(revalidated, 304)
 
             before = sqlite_count(db_path)
             checkin = run_wrk(
@@ -407,7 +468,7 @@ def main() -> int:
             stop(ours)
             stop(hello)
 
-    results = [plan, checkin, baseline]
+    results = [plan, revalidated, checkin, baseline]
     table = rows(results, baseline)
     info = machine()
     saved_303 = checkin["statuses"].get("303", 0)
@@ -437,7 +498,7 @@ def main() -> int:
     print(
         f"Command: `{Path(sys.argv[0]).as_posix()} --duration {args.duration} "
         f"--connections {args.connections} --threads {args.threads} "
-        f"--server-threads {args.server_threads}`"
+        f"--server-threads {args.server_threads} --workers {workers}`"
     )
     print()
     print(markdown_table(table))
@@ -446,14 +507,35 @@ def main() -> int:
         print(f"- {note}")
     print(
         f"- wrk {args.threads} threads, {args.connections} connections, {args.duration} per run; "
-        f"both servers waitress with {args.server_threads} threads; "
+        f"both servers {server_name()} with {workers} worker process(es) of "
+        f"{args.server_threads} threads; "
         "wrk and the server on the same machine."
     )
     print(
         f"- Machine: {info['nproc']} CPUs ({info['cpu']}), {info['os']}, "
         f"Python {info['python']}, {info['wrk']}; {info['date']}."
     )
-    return 0 if rows_ok and not checkin["unexpected"] else 1
+    measured.append((workers, results))
+    return 0 if rows_ok and not checkin["unexpected"] and not revalidated["unexpected"] else 1
+
+
+def server_name() -> str:
+    from familjeapp.serving import has_prefork_server
+
+    return "gunicorn (gthread)" if has_prefork_server() else "waitress"
+
+
+def page_etag(port: int, path: str, cookie: str) -> str:
+    """The ETag of the page as the signed-in device gets it."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path, headers={"Cookie": cookie})
+    answer = connection.getresponse()
+    answer.read()
+    connection.close()
+    tag = answer.getheader("ETag")
+    if answer.status != 200 or not tag:
+        sys.exit(f"GET {path} answered {answer.status} without an ETag")
+    return tag
 
 
 def sqlite_count(db_path: Path) -> int:

@@ -9,12 +9,37 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import werkzeug.security
 
 from familjeapp import create_app
+from familjeapp.auth import views as auth_views
 from familjeapp.db import connect, migrate
 from familjeapp.demo import add_demo_family
+from familjeapp.store import accounts, families, sessions
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def _cheaper_hash(password: str, method: str = "scrypt:1024:8:1", salt_length: int = 16) -> str:
+    return werkzeug.security.generate_password_hash(password, method, salt_length)
+
+
+# The app hashes codes and passwords with werkzeug's scrypt at its full cost (n = 2**15, about a
+# tenth of a second), and these tests choose codes and make accounts thousands of times. In this
+# process they hash with the same scrypt at a lower cost; a hash names its own cost, so checking
+# is unchanged. The browser and durability tests run the real `serve`, at the full cost.
+for _module in (auth_views, accounts, families, sessions):
+    _module.generate_password_hash = _cheaper_hash
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`make test` runs two pytest processes (pytest-xdist, `--dist loadgroup`): the browser tests
+    all go to one of them, so there is still one browser and one server for the run, while the
+    other process takes the unit tests."""
+    for item in items:
+        if "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture

@@ -12,7 +12,16 @@ from PIL import Image
 
 from familjeapp import clock
 from familjeapp.photos import clean_photo
-from familjeapp.store import audit, checkins, families, now, plans, stepping_in, timestamp
+from familjeapp.store import (
+    audit,
+    checkins,
+    data_copies,
+    families,
+    now,
+    plans,
+    stepping_in,
+    timestamp,
+)
 from familjeapp.store import photos as photo_store
 from familjeapp.store import sessions as sessions_store
 
@@ -172,6 +181,9 @@ MATRIX = {
     "calendar.revoke (POST)": row(302, 303, 303, 404, 404, 404, 302, 302, 302),
     "calendar.download": FAMILY_PAGE,
     "worker.revoke_calendar (POST)": TEAM_CHANGE,
+    "worker.prepare_data_copy (POST)": TEAM_CHANGE,
+    "worker.data_copy": TEAM_PAGE,
+    "worker.review_data_copy (POST)": TEAM_CHANGE,
 }
 
 NOT_IN_MATRIX = {"auth.choose_code", "auth.enter_code"}  # tested in test_getting_in.py
@@ -185,6 +197,20 @@ def test_the_service_worker_and_the_offline_page_are_open_to_every_role(app, cli
     for role in ROLES:
         for url in PWA_PUBLIC.values():
             assert clients[role].get(url).status_code == 200, (role, url)
+
+
+def test_a_copy_link_is_the_same_for_every_role(app, clients, db, demo):
+    """A person's copy of their data (data_copy.py): the link is the key, whoever is signed in."""
+    assert getattr(app.view_functions["data_copy.page"], "access", None) == "secret_link"
+    sara = person(demo, "Sara")["id"]
+    anna = db.execute("SELECT id FROM workers WHERE name = 'Anna Berg'").fetchone()[0]
+    copy = data_copies.get_copy(
+        db, demo["family_id"], data_copies.prepare(db, sara, worker_id=anna)
+    )
+    link = "/kopia/" + data_copies.hand_over(db, copy, days=30, worker_id=anna)
+    for role in ROLES:
+        assert clients[role].get(link).status_code == 200, role
+        assert clients[role].get("/kopia/" + "x" * 43).status_code == 404, role
 
 
 def test_every_guarded_route_is_in_the_matrix(app):
@@ -222,6 +248,10 @@ def url_for_case(case: str, demo: dict, db) -> str:
                         if w.commitment.key == key]  # fmt: skip
         offer, _made = stepping_in.offer(db, family_id=family, withdrawal=withdrawn, person_id=sara)
         return f"/personal/familj/{family}/tar-over/{offer.id}/lagg-in"
+    if case.startswith(("worker.data_copy", "worker.review_data_copy")):
+        anna = db.execute("SELECT id FROM workers WHERE name = 'Anna Berg'").fetchone()[0]
+        copy_id = data_copies.prepare(db, sara, worker_id=anna)
+        return f"/personal/familj/{family}/kopior/{copy_id}"
     if case.startswith("worker.revoke_device"):
         device = sessions_store.start_session(db, person_id=sara)
         session_id = db.execute(
@@ -341,6 +371,7 @@ def url_for_case(case: str, demo: dict, db) -> str:
         "worker.revoke_calendar (POST)": (
             f"/personal/familj/{family}/personer/{sara}/kalender/stang"
         ),
+        "worker.prepare_data_copy (POST)": f"/personal/familj/{family}/personer/{sara}/kopia",
     }[case]
 
 

@@ -15,6 +15,7 @@ from familjeapp.store import (
     calendars,
     checkins,
     children,
+    data_copies,
     families,
     now,
     plans,
@@ -429,6 +430,9 @@ def fill_the_family(app, demo, db) -> None:
     plan = plans.published_plan(db, family, frozenset({"everyone", "adults"}))
     (withdrawal,) = stepping_in.withdrawn(db, family, plan, viewer_id=karim)
     stepping_in.offer(db, family_id=family, withdrawal=withdrawal, person_id=karim)
+    # A person's copy of their data (GDPR art. 15), with its snapshot of what was held.
+    anna = db.execute("SELECT id FROM workers WHERE name = 'Anna Berg'").fetchone()[0]
+    data_copies.prepare(db, sara, worker_id=anna)
 
 
 # Tables that are not about one family: what stays when a case is deleted.

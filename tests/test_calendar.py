@@ -53,6 +53,11 @@ def test_grandmother_adds_her_promises_and_the_meetings_to_her_calendar(app, gra
     assert {str(e["SUMMARY"]) for e in found} <= NEUTRAL
     assert {str(e["SUMMARY"]) for e in found} >= {"Påminnelse 19:00", "Möte", "Hur går det?"}
     assert len({str(e["UID"]) for e in found}) == 5
+    # One event for each commitment and each meeting: "varje kväll klockan 19" repeats by its
+    # rule until the promise ends, instead of one event for each evening.
+    daily = next(e for e in found if str(e["SUMMARY"]) == "Påminnelse 19:00")
+    assert daily["RRULE"]["FREQ"] == ["DAILY"] and daily["RRULE"]["UNTIL"]
+    assert sum(str(e["SUMMARY"]) == "Möte" for e in found) == 2
     assert all(f"/familj/{demo['family_id']}/" in str(e["URL"]) for e in found)
     assert Calendar.from_ical(feed.data).walk("VTIMEZONE")[0]["TZID"] == "Europe/Stockholm"
 

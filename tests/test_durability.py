@@ -1,8 +1,11 @@
-"""Durability under load, against the real `familjeapp serve` (waitress) in a subprocess.
+"""Durability under load, against the real `familjeapp serve` in a subprocess, with several
+worker processes (gunicorn, `--workers 2`) writing to the same SQLite file.
 
 SECURITY.md, "Storage and durability", asks for tests that show: 50 concurrent writers get no
 error; a resend of the same check-in stores one row; and kill -9 of the server during concurrent
-check-ins loses no acknowledged check-in, with `PRAGMA integrity_check` ok afterwards.
+check-ins loses no acknowledged check-in, with `PRAGMA integrity_check` ok afterwards. Here kill -9
+hits, in turn, one worker (the master starts another), the master alone (its workers must stop
+by themselves), and the master with every worker at once, as a crash of the machine would.
 
 Each test starts its own server on a fresh SQLite file and talks plain HTTP to it with the
 standard library only (http.client, one connection per request, the cookie kept by hand).
@@ -67,9 +70,21 @@ def _listening_inodes(port: int) -> set[str]:
     return found
 
 
+def _is_python_listening(pid: int, port: int) -> bool:
+    try:
+        python = "python" in os.path.basename(os.readlink(f"/proc/{pid}/exe"))
+    except OSError:
+        return False
+    return python and _owns_listening_socket(pid, port)
+
+
 def _owns_listening_socket(pid: int, port: int) -> bool:
     inodes = _listening_inodes(port)
-    for fd in Path(f"/proc/{pid}/fd").iterdir():
+    try:
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+    for fd in fds:
         try:
             target = os.readlink(fd)
         except OSError:
@@ -79,13 +94,46 @@ def _owns_listening_socket(pid: int, port: int) -> bool:
     return False
 
 
-class Server:
-    """`familjeapp serve` on a free port, on the given SQLite file."""
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
 
-    def __init__(self, db_path: Path, log_dir: Path, threads: int = 8) -> None:
+
+def child_pids(pid: int) -> set[int]:
+    """The processes whose parent is pid, from /proc/<n>/stat."""
+    return {n for n in (int(p.name) for p in Path("/proc").glob("[0-9]*")) if _parent(n) == pid}
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie waiting for its parent."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _wait_until(condition, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"not within {seconds} s: {what}")
+        time.sleep(0.05)
+
+
+class Server:
+    """`familjeapp serve --workers N` on a free port, on the given SQLite file."""
+
+    def __init__(
+        self, db_path: Path, log_dir: Path, threads: int = 8, workers: int = 2,
+        extra: tuple[str, ...] = (),
+    ) -> None:  # fmt: skip
         self.db_path = db_path
         self.log_dir = log_dir
         self.threads = threads
+        self.workers = workers
+        self.extra = extra
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("FAMILJEAPP_")}
         self.env.update(FAMILJEAPP_DB=str(db_path), FAMILJEAPP_SECRET_KEY="durability-tests")
         self.process: subprocess.Popen | None = None
@@ -120,6 +168,9 @@ class Server:
                     str(self.port),
                     "--threads",
                     str(self.threads),
+                    "--workers",
+                    str(self.workers),
+                    *self.extra,
                 ],
                 env=self.env,
                 stdout=log,
@@ -142,17 +193,47 @@ class Server:
                 log = self.log_path.read_text()
                 pytest.fail(f"familjeapp serve did not answer in 30 s:\n{log}")
             time.sleep(0.05)
+        # Every worker is up (each has the listening socket), so each may take requests.
+        _wait_until(lambda: len(self.worker_pids()) == self.workers, 30, "all workers up")
 
-    def kill_9(self) -> None:
-        """SIGKILL the process that listens: check first that the pid is it (Python, owning the
-        listening socket), so a wrapper process could never make this test pass vacuously."""
+    def worker_pids(self) -> set[int]:
+        """The workers: the master's children that are Python and hold the listening socket.
+
+        Read three times: on a busy machine a read of /proc (its listing, or /proc/net/tcp)
+        can now and then miss an entry while other processes and sockets come and go."""
         assert self.process is not None
-        pid = self.process.pid
-        assert "python" in os.path.basename(os.readlink(f"/proc/{pid}/exe")), "not Python"
-        assert _owns_listening_socket(pid, self.port), f"pid {pid} does not listen on {self.port}"
-        os.kill(pid, signal.SIGKILL)
+        master = self.process.pid
+        found: set[int] = set()
+        for _ in range(3):
+            found |= {pid for pid in child_pids(master) if _is_python_listening(pid, self.port)}
+        return {pid for pid in found if _alive(pid) and _parent(pid) == master}
+
+    def kill_9(self, what: str = "all") -> None:
+        """SIGKILL a worker ("worker"), the master ("master") or both at once ("all").
+
+        Each pid is checked first (Python, owning the listening socket), so a wrapper process
+        could never make this test pass vacuously. After "worker" the master starts a new one
+        and the server keeps its port; after the others the server is gone and must be
+        started again."""
+        assert self.process is not None
+        master = self.process.pid
+        assert _is_python_listening(master, self.port), f"{master} does not listen"
+        workers = self.worker_pids()
+        assert len(workers) == self.workers, workers
+        if what == "worker":
+            victim = min(workers)
+            os.kill(victim, signal.SIGKILL)
+            _wait_until(lambda: victim not in self.worker_pids(), 10, "the worker is gone")
+            _wait_until(
+                lambda: len(self.worker_pids()) == self.workers, 30, "the master replaced it"
+            )
+            return
+        for pid in [master, *workers] if what == "all" else [master]:
+            os.kill(pid, signal.SIGKILL)
         assert self.process.wait(timeout=10) == -signal.SIGKILL
         self.process = None
+        # Orphaned workers notice their master is gone and stop by themselves.
+        _wait_until(lambda: not any(_alive(p) for p in workers), 15, "orphan workers stopped")
 
     def stop(self) -> None:
         if self.process is None:
@@ -352,7 +433,8 @@ def test_three_concurrent_resends_over_http_store_one_row(server: Server):
     assert len(stored_client_ids(server)) == 1
 
 
-KILLS = 3
+# One worker, the master alone, then the master and every worker at once.
+KILLS = ("worker", "master", "all")
 WRITERS = 6
 
 
@@ -382,7 +464,7 @@ def test_kill_9_loses_no_acknowledged_checkin(server: Server):
                 else:
                     unexpected.append((status, location))
 
-    for cycle in range(KILLS):
+    for cycle, what in enumerate(KILLS):
         stop = threading.Event()
         writers = [
             threading.Thread(target=keep_writing, args=(b, stop), daemon=True) for b in browsers
@@ -395,7 +477,7 @@ def test_kill_9_loses_no_acknowledged_checkin(server: Server):
         while len(acknowledged) - before < 20 and time.monotonic() < deadline:
             time.sleep(0.02)
         time.sleep(random.uniform(0.1, 0.8))
-        server.kill_9()
+        server.kill_9(what)
         stop.set()
         for writer in writers:
             writer.join(timeout=REQUEST_TIMEOUT + 5)
@@ -403,12 +485,14 @@ def test_kill_9_loses_no_acknowledged_checkin(server: Server):
 
         assert not unexpected, unexpected
         assert len(acknowledged) - before >= 20, f"cycle {cycle}: too few check-ins before kill"
-        # Straight after the kill, before any server opens the file again.
+        # Straight after the kill, before any server opens the file again (after "worker", while
+        # the other worker and the new one have it open).
         assert integrity(server.db_path) == "ok"
         missing = set(acknowledged) - stored_client_ids(server)
-        assert not missing, f"cycle {cycle}: {len(missing)} acknowledged check-ins lost"
+        assert not missing, f"cycle {cycle} ({what}): {len(missing)} acknowledged check-ins lost"
 
-        server.start()
+        if what != "worker":
+            server.start()
         assert integrity(server.db_path) == "ok"
         missing = set(acknowledged) - stored_client_ids(server)
         assert not missing, f"cycle {cycle}: {len(missing)} lost after restart"
@@ -422,4 +506,4 @@ def test_kill_9_loses_no_acknowledged_checkin(server: Server):
 
     total = count_checkins(server)
     # Every row is either acknowledged, a probe, or a write that committed just as it was killed.
-    assert total >= len(acknowledged) + KILLS
+    assert total >= len(acknowledged) + len(KILLS)

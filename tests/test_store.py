@@ -28,6 +28,8 @@ def test_migrations_are_recorded_and_running_them_twice_is_harmless(tmp_path):
         "m009_calendar_subscriptions",
         "m010_numbers_to_call",
         "m011_someone_steps_in",
+        "m012_a_persons_copy_of_their_data",
+        "m013_signed_in_through_the_municipality",
     ]
     assert migrate(db) == []
     assert {"families", "people", "checkins", "audit", "commitments"} <= set(db.table_names())

@@ -1,5 +1,7 @@
 """Forms the family fills in."""
 
+from functools import lru_cache
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
@@ -68,17 +70,24 @@ class CheckinForm(FlaskForm):
 
 def checkin_form(rules, **kwargs) -> CheckinForm:
     """A check-in form with one kept? question for each rule that concerns the person."""
+    return _checkin_form_class(tuple((rule.key, rule.text) for rule in rules))(**kwargs)
+
+
+@lru_cache(maxsize=256)
+def _checkin_form_class(rules: tuple[tuple[str, str], ...]) -> type[CheckinForm]:
+    """The form's class for these rules, made once (a class is only a description of the form;
+    each request makes its own form from it)."""
 
     class PersonsCheckinForm(CheckinForm):
         pass
 
-    for rule in rules:
+    for key, text in rules:
         setattr(
             PersonsCheckinForm,
-            f"rule_{rule.key}",
-            RadioField(rule.text, choices=KEPT_CHOICES, validators=[Optional()]),
+            f"rule_{key}",
+            RadioField(text, choices=KEPT_CHOICES, validators=[Optional()]),
         )
-    return PersonsCheckinForm(**kwargs)
+    return PersonsCheckinForm
 
 
 class CommitmentForm(FlaskForm):

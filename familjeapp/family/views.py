@@ -3,15 +3,26 @@
 
 from datetime import datetime
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 
-from .. import clock, htmx
+from .. import clock, htmx, page_cache
 from ..access import ADULTS, family_page, visibilities
 from ..chart import scale_chart
 from ..db import get_db
 from ..store import checkins, children, families, plans, stepping_in
 from ..templating import new_client_id, page_or_fragment, photo_response
+from . import plan_etag
 from .forms import CommitmentForm, WorryViewForm, checkin_form
 
 bp = Blueprint("family", __name__, url_prefix="/familj/<id:family_id>")
@@ -24,8 +35,29 @@ def readable_plan(family_id: int) -> plans.Plan | None:
 @bp.get("/plan")
 @family_page(*ADULTS)
 def plan(family_id: int):
-    """Vår plan: everything in the published plan that this person may read."""
+    """Vår plan: everything in the published plan that this person may read.
+
+    A repeat request for the page as the person already has it gets 304 (plan_etag.py)."""
     db = get_db()
+    language = plan_etag.page_language()
+    if request.if_none_match:
+        # A phone that holds a page, after the checks above: one read (one state of the data)
+        # and the 304, before anything a page needs (Babel's locale, a transaction).
+        tag = plan_etag.plan_page_etag(db, family_id, language)
+        if (unchanged := plan_etag.not_modified(tag)) is not None:
+            return unchanged
+    with plan_etag.one_snapshot(db):
+        tag = plan_etag.plan_page_etag(db, family_id, language)
+        # The page built last for the same tag, or a new one (page_cache.py).
+        page = page_cache.rendered(
+            current_app.extensions["page_cache"], tag, lambda: _plan_page(db, family_id)
+        )
+    response = make_response(page)
+    response.set_etag(tag, weak=True)
+    return response
+
+
+def _plan_page(db, family_id: int) -> str:
     the_plan = readable_plan(family_id)
     return render_template(
         "family/plan.html",

@@ -9,6 +9,8 @@
      photos, ONLY when the person has chosen "keep our plan readable offline" on this
      phone (offline.js creates the cache; leaving or turning it off deletes it). Refreshed on
      each visit with a connection, shown only when there is none, marked with when it was kept.
+     A kept page with an ETag (the plan) is asked for with If-None-Match: on 304 Not Modified
+     the kept copy is the current page, shown (with new form ids) and kept again, no body sent.
    - Nothing else. Pages always come from the network first, so one page never mixes the files
      of two versions. The offline outbox (outbox.js, IndexedDB) holds check-ins that could not
      be sent; the "sync" event sends them where the browser has Background Sync.
@@ -70,14 +72,21 @@ async function fromNetworkFirst(event, url) {
   const request = event.request;
   const chosen = await caches.has(PERSONAL);
   const key = url.origin + url.pathname;  // the history's "?sparad=" does not make a new page
+  const kept = chosen ? await (await caches.open(PERSONAL)).match(key) : undefined;
+  const tag = kept && request.mode === "navigate" && kept.headers.get("ETag");
   let response;
   try {
-    response = await fetch(request);
+    response = await fetch(tag ? ifNoneMatch(request, tag) : request);
   } catch (offline) {
-    const kept = chosen && await (await caches.open(PERSONAL)).match(key);
     if (kept) return markedAsKept(kept);
     if (request.mode === "navigate") return (await caches.match(SETTINGS.offline)) || Response.error();
     return Response.error();
+  }
+  if (tag && response.status === 304) {
+    // No body comes with a 304: read it to its end all the same, so the request ends finished.
+    const again = kept.clone();
+    event.waitUntil(response.arrayBuffer().then(() => keptAgain(key, again)).catch(() => null));
+    return withNewFormIds(kept);
   }
   const landed = new URL(response.url || request.url);
   if (url.pathname.startsWith("/familj/") && response.redirected && landed.pathname === "/") {
@@ -113,6 +122,37 @@ async function keep(key, response) {
     const photo = KEPT_PHOTOS.test(new URL(picture).pathname);
     await (photo ? keep(picture, got) : staticCache.put(picture, got));
   }));
+}
+
+/* The page asked for again with the tag of the copy kept of it: the server answers 304 and no
+   body when the copy is still the page it would send (family/plan_etag.py). A copy of the
+   request as it is, its header added after: new Request(request, { headers }) would make it a
+   request of our own page (Sec-Fetch-Site: same-origin) even when another site sent the person
+   here, and the server compresses only pages our own site asked for (compression.py). */
+function ifNoneMatch(request, tag) {
+  try {
+    const asking = new Request(request);
+    asking.headers.set("If-None-Match", tag);
+    return asking;
+  } catch (notAllowed) {
+    return request;  // a browser that does not allow it gets the whole page, as before
+  }
+}
+
+/* The server said the kept copy is still the current page: it is kept again, now. */
+async function keptAgain(key, kept) {
+  const headers = new Headers(kept.headers);
+  headers.set(SAVED_AT, new Date().toISOString());
+  const body = await kept.blob();
+  await (await caches.open(PERSONAL)).put(key, new Response(body, { status: 200, headers }));
+}
+
+/* The kept copy shown as the current page: its forms carry the ids of the page it was kept
+   from, so offline.js gives them new ones (as on a page shown offline): no answer is sent
+   twice under the same id. */
+async function withNewFormIds(kept) {
+  const html = (await kept.text()).replace("<body ", "<body data-new-form-ids ");
+  return new Response(html, { headers: kept.headers });
 }
 
 /* offline.js asks for the pages when the person ticks "keep our plan readable offline" (keep),

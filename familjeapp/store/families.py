@@ -149,8 +149,12 @@ def _person(row: dict) -> Person:
 
 def get_person(db: Database, person_id: int) -> Person | None:
     """A current member of a family; people the worker removed are gone for sign-in too."""
-    row = next(db["people"].rows_where("id = ? AND removed_at IS NULL", [person_id]), None)
-    return _person(row) if row else None
+    # A plain read: on every request (see sessions.find_session).
+    cursor = db.execute("SELECT * FROM people WHERE id = ? AND removed_at IS NULL", [person_id])
+    found = cursor.fetchone()
+    if found is None:
+        return None
+    return _person(dict(zip([column[0] for column in cursor.description], found, strict=True)))
 
 
 def family_people(db: Database, family_id: int) -> list[Person]:

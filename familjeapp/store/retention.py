@@ -4,8 +4,9 @@ lifecycle").
 Closing a case starts its clock; only an explicit action after the period deletes it, and the
 deletion is logged. Deleting the family row removes everything about the family through the
 schema's ON DELETE CASCADE (people, their sessions and invites, plan versions with items,
-commitments and events, answers, check-ins with their rules, signals and photos). The audit rows
-stay: they hold no content and no foreign key.
+commitments and events, answers, check-ins with their rules, signals and photos, and each
+person's copies of their data, with their snapshots: m012). The audit rows stay: they hold no
+content and no foreign key.
 """
 
 from dataclasses import dataclass

@@ -30,7 +30,17 @@ from ..auth.views import FORGET_THIS_DEVICE, retry_after, wait_words
 from ..db import get_db
 from ..photos import PhotoRejected, clean_photo
 from ..pictures import load_library
-from ..store import audit, families, invites, now, parse_timestamp, staff, throttle, timestamp
+from ..store import (
+    audit,
+    data_copies,
+    families,
+    invites,
+    now,
+    parse_timestamp,
+    staff,
+    throttle,
+    timestamp,
+)
 from ..store import calendars as calendar_store
 from ..store import photos as photo_store
 from ..store import sessions as sessions_store
@@ -203,11 +213,15 @@ def enrol():
 @public
 def sign_out():
     ConfirmForm().validate_on_submit() or abort(400)
+    goodbye = None
     if g.staff_session is not None:
+        from .municipal import sign_out_url  # signed in through the municipality's provider
+
+        goodbye = sign_out_url(g.staff_session.id)
         sessions_store.end_session(get_db(), g.staff_session.id, "logout")
         log_staff("staff_sign_out", g.worker.id, role=staff_role(g.worker))
     session.pop("staff_sid", None)
-    response = make_response(redirect(url_for(".sign_in"), 303))
+    response = make_response(redirect(goodbye or url_for(".sign_in"), 303))
     response.headers["Clear-Site-Data"] = FORGET_THIS_DEVICE
     return response
 
@@ -273,6 +287,7 @@ def family_page(family_id: int, status: int = 200, **context):
         button_form=ConfirmForm(),
         numbers=families.phone_numbers(db, family_id),
         phone_choices=PhoneForm(formdata=None),
+        copies=data_copies.copies_by_person(db, family_id),
         **context,
     ), status
 

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 from sqlite_utils import Database
 
+from familjeapp.store import plans as plans_store
 from familjeapp.store import sessions as sessions_store
 
 from .conftest import Family, _free_port, _run, _running, _serve
@@ -363,6 +364,78 @@ def test_a_check_in_made_on_the_kept_page_offline_is_its_own(
     # The check-in made on this page is opened where it is saved; nothing waits any more.
     page.wait_for_url(re.compile(r"/historik\?sparad=\d+$"))
     wait_until(page, lambda: page.evaluate(OUTBOX_COUNT) == 0)
+
+
+KEPT_PLAN = """(path) => caches.open('familjeapp-personal')
+  .then(c => c.match(location.origin + path))
+  .then(r => r.text().then(html => [
+    r.headers.get('ETag'), r.headers.get('X-Familjeapp-Saved-At'), html]))"""
+
+
+def test_with_the_plan_kept_an_unchanged_plan_comes_as_304_and_its_answers_save_once(
+    phone, new_family, sign_in, server_env
+):
+    """Farmor Britt keeps the plan on her phone. Opening it again while nothing has changed,
+    the server answers 304 and no page (her phone has it): she reads the current plan from the
+    phone's copy, with new form ids, and her promise made on it is saved once. When someone else
+    has said something, the page comes anew and shows it."""
+    family = new_family()
+    page = phone.new_page()
+    plan_path = sign_in(page, family.person("Farmor Britt"))
+    choose_offline_reading(page)
+    tag, kept_at, kept_html = page.evaluate(KEPT_PLAN, plan_path)
+    assert tag, "the kept plan has its ETag"
+    answers = []  # what the service worker's own request for the plan got
+    phone.on(
+        "response",
+        lambda r: (
+            r.request.service_worker
+            and urlsplit(r.url).path == plan_path
+            and answers.append(r.status)
+        ),
+    )
+
+    page.goto(plan_path)
+    wait_until(page, lambda: answers)
+    assert answers == [304]
+    # The copy is the current page: kept again, now, and not marked as an old copy.
+    wait_until(page, lambda: page.evaluate(KEPT_PLAN, plan_path)[1] > kept_at)
+    promise = page.locator(".card--promise").filter(has_text=BRITT_CALLS)
+    expect(promise.get_by_role("button", name="Jag lovar")).to_be_visible()
+    expect(page.get_by_text(KEPT_NOTE)).to_be_hidden()
+    promise_id = promise.locator("input[name=client_id]").first.input_value()
+    assert promise_id not in kept_html, "the copy shown gets form ids of its own"
+    promise.get_by_role("button", name="Jag lovar").click()
+    expect(promise).to_contain_text("Du har lovat det här")
+    assert stored(server_env, promise_id, "commitment_responses") == 1
+    # Her promise changed the page: it comes anew, and then, kept with her promise, as 304.
+    for answer in (200, 304):
+        answers.clear()
+        page.goto(plan_path)
+        wait_until(page, lambda: answers)
+        assert answers == [answer]
+        expect(promise).to_contain_text("Du har lovat det här")
+
+    # Sara says what she thinks of a worry meanwhile: Britt's next visit gets the new page.
+    worry = page.locator(".card--worry").first
+    item_key = worry.get_attribute("id").removeprefix("oro-")
+    db = Database(server_env["FAMILJEAPP_DB"])
+    plans_store.record_worry_view(
+        db,
+        family_id=family["family_id"],
+        item_key=item_key,
+        person_id=family.person("Sara")["id"],
+        view="partly",
+        words="Sagt av Sara.",
+    )
+    db.close()
+    answers.clear()
+    page.goto(plan_path)
+    wait_until(page, lambda: answers)
+    assert answers == [200]
+    expect(worry.get_by_role("listitem").filter(has_text="Sara")).to_contain_text("Sagt av Sara.")
+    expect(promise).to_contain_text("Du har lovat det här")
+    assert stored(server_env, promise_id, "commitment_responses") == 1
 
 
 def test_a_phone_the_social_worker_ended_forgets_what_it_kept(

@@ -1,12 +1,22 @@
 """Who steps in (issue 11): farmor Britt cannot any more, morbror Karim takes it over.
 
-Britt and Karim are on their phones (Karim on a 320 px one); Anna, the worker, on a desktop.
+Britt and Karim are on their phones (Karim on a 320 px one, in Arabic); Anna, the worker, on a
+desktop.
 """
 
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
+
+from .test_every_family_can_read_it import choose_language
 
 BRITT_BED = "Jag har alltid en säng redo för Sara och Elsa."
 REASON = "Jag ska opereras och kan inte ha gäster på ett tag."
+# Karim reads Arabic (translations/ar): "Kan du hjälpa till?", "Jag kan ta det", "Du tar det. …",
+# "Det här har du lovat", "Inte bekräftat än".
+CAN_YOU_HELP = "هل يمكنك المساعدة؟"
+I_CAN_TAKE_IT = "أستطيع أن أتولى ذلك"
+YOU_TAKE_IT = "أنت ستتولى ذلك. سيضيفه أخصائيك الاجتماعي إلى الخطة."
+YOU_PROMISED = "ما وعدت به"
+NOT_CONFIRMED = "لم يتم التأكيد بعد"
 
 
 def test_britt_withdraws_karim_takes_it_and_the_next_version_has_it(
@@ -46,9 +56,24 @@ def test_britt_withdraws_karim_takes_it_and_the_next_version_has_it(
     expect(karim.get_by_text(REASON)).to_have_count(0)
     assert_accessible(karim)
     assert_no_horizontal_scroll(karim)
-    ask.get_by_role("button", name="Jag kan ta det").click()
-    expect(ask).to_contain_text("Du tar det. Din socialsekreterare lägger in det i planen.")
-    expect(ask.get_by_role("button", name="Jag kan ta det")).to_have_count(0)
+
+    # He reads Arabic: the card reads from right to left, on his plan and on the page a phone
+    # without JavaScript gets when the form comes back wrong. Then he takes it.
+    plan = karim.url
+    choose_language(karim, "ar")
+    card_in_arabic(karim, karim.locator(".card--step-in"))
+    form = karim.locator(".card--step-in form")
+    form.locator("[name=client_id]").evaluate("field => { field.value = 'not an id'; }")
+    form.evaluate("form => form.submit()")  # as a phone without JavaScript sends it
+    expect(karim.get_by_role("heading", level=1)).to_have_text(CAN_YOU_HELP)
+    card_in_arabic(karim, karim.locator(".card--step-in"))
+    assert_accessible(karim)
+    assert_no_horizontal_scroll(karim)
+    karim.goto(plan)
+    ask = karim.get_by_role("region", name=CAN_YOU_HELP).get_by_role("listitem")
+    ask.get_by_role("button", name=I_CAN_TAKE_IT).click()
+    expect(ask).to_contain_text(YOU_TAKE_IT)
+    expect(ask.get_by_role("button", name=I_CAN_TAKE_IT)).to_have_count(0)
     assert_accessible(karim)
     assert_no_horizontal_scroll(karim)
 
@@ -69,12 +94,42 @@ def test_britt_withdraws_karim_takes_it_and_the_next_version_has_it(
 
     # The next version: the promise is Karim's own, for him to confirm; nobody is asked any more.
     karim.reload()
-    his = karim.get_by_role("region", name="Det här har du lovat").get_by_role("listitem")
-    expect(his.filter(has_text=BRITT_BED)).to_contain_text("Inte bekräftat än")
-    expect(karim.get_by_role("region", name="Kan du hjälpa till?")).to_have_count(0)
+    his = karim.get_by_role("region", name=YOU_PROMISED).get_by_role("listitem")
+    expect(his.filter(has_text=BRITT_BED)).to_contain_text(NOT_CONFIRMED)
+    expect(karim.get_by_role("region", name=CAN_YOU_HELP)).to_have_count(0)
     britt.reload()
     expect(
         britt.get_by_role("region", name="Det här har du lovat")
         .get_by_role("listitem")
         .filter(has_text=BRITT_BED)
     ).to_have_count(0)
+
+
+def card_in_arabic(page: Page, card) -> None:
+    """The card from right to left: its marked edge at the right, the button at the right (its
+    start), Britt's Latin name kept whole in the Arabic sentence, the dates from the right."""
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    edges = card.evaluate(
+        "card => [getComputedStyle(card).borderRightWidth, getComputedStyle(card).borderLeftWidth]"
+    )
+    assert edges == ["6px", "1px"], edges
+    box = card.bounding_box()
+    right = box["x"] + box["width"]
+    button = card.get_by_role("button").bounding_box()
+    assert right - (button["x"] + button["width"]) < 30, f"the button is not at the right: {box}"
+    question = card.locator("form p").first.evaluate(
+        """p => { const range = document.createRange(); range.selectNodeContents(p);
+                   return range.getBoundingClientRect().toJSON(); }"""
+    )
+    assert right - question["right"] < 30 and question["left"] > box["x"] + 40, question
+    expect(card.locator(".card__kind bdi")).to_have_text("Farmor Britt")
+    # "From 23 November to 25 January": the first day stands to the right of the last.
+    first, last = card.locator(".commitment__period").evaluate(
+        """p => { const text = p.firstChild, range = document.createRange();
+             const days = [...text.textContent.matchAll(/\\d+/g)];
+             const at = m => { range.setStart(text, m.index);
+                               range.setEnd(text, m.index + m[0].length);
+                               return range.getBoundingClientRect(); };
+             return [at(days[0]), at(days[1])]; }"""
+    )
+    assert first["top"] == last["top"] and first["left"] > last["left"], (first, last)

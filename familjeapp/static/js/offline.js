@@ -142,8 +142,9 @@
     }).catch(function () {});
   }
 
-  /* A page shown from the phone's own copy carries the form ids it was kept with; each answer
-     made on it gets an id of its own, made here, so it is not taken for an earlier one. */
+  /* A page shown from the phone's own copy (offline, or online when the server said it is
+     unchanged: data-new-form-ids) carries the form ids it was kept with; each answer made on it
+     gets an id of its own, made here, so it is not taken for an earlier one. */
   function newFormIds() {
     document.querySelectorAll("input[name=client_id]").forEach(function (input) {
       var bytes = new Uint8Array(18);
@@ -192,7 +193,9 @@
       keepWhatThisPageUsed();
       setUpChoice(choice);
     }
-    if (document.body.hasAttribute("data-kept-at")) { newFormIds(); }
+    if (document.body.hasAttribute("data-kept-at") || document.body.hasAttribute("data-new-form-ids")) {
+      newFormIds();
+    }
     showKeptNote();
     setUpOutbox();
     if (navigator.onLine !== false && !document.body.hasAttribute("data-kept-at")) {
