@@ -70,7 +70,12 @@ class CheckinForm(FlaskForm):
 
 def checkin_form(rules, **kwargs) -> CheckinForm:
     """A check-in form with one kept? question for each rule that concerns the person."""
-    return _checkin_form_class(tuple((rule.key, rule.text) for rule in rules))(**kwargs)
+    return checkin_form_for(tuple((rule.key, rule.text) for rule in rules), **kwargs)
+
+
+def checkin_form_for(rules: tuple[tuple[str, str], ...], **kwargs) -> CheckinForm:
+    """The same, for the rules as (key, text) pairs (``checkins.rules_to_check``)."""
+    return _checkin_form_class(rules)(**kwargs)
 
 
 @lru_cache(maxsize=256)

@@ -23,7 +23,7 @@ from ..db import get_db
 from ..store import checkins, children, families, plans, stepping_in
 from ..templating import new_client_id, page_or_fragment, photo_response
 from . import plan_etag
-from .forms import CommitmentForm, WorryViewForm, checkin_form
+from .forms import CommitmentForm, WorryViewForm, checkin_form_for
 
 bp = Blueprint("family", __name__, url_prefix="/familj/<id:family_id>")
 
@@ -148,11 +148,28 @@ def checkin(family_id: int):
 
     Saved exactly once: a resend of the same form finds the check-in already made.
     """
-    the_plan = readable_plan(family_id)
-    if the_plan is None:
-        abort(404)
-    rules = the_plan.rules_for(g.person.id, g.person.role)
-    form = checkin_form(rules)
+    if request.method == "POST":
+        # Saving needs the plan version and the person's rules, not the whole plan; the page
+        # (and so the plan) is only read again for an answer with errors (README, *Performance*).
+        found = checkins.rules_to_check(
+            get_db(),
+            family_id,
+            person_id=g.person.id,
+            role=g.person.role,
+            visibilities=visibilities(g.person.role),
+        )
+        if found is None:
+            abort(404)
+        the_plan, (version_id, rules) = None, found
+    else:
+        the_plan = readable_plan(family_id)
+        if the_plan is None:
+            abort(404)
+        version_id = the_plan.version_id
+        rules = tuple(
+            (rule.key, rule.text) for rule in the_plan.rules_for(g.person.id, g.person.role)
+        )
+    form = checkin_form_for(rules)
     if request.method == "GET":
         form.client_id.data = new_client_id()
     message, status = None, 200
@@ -173,7 +190,7 @@ def checkin(family_id: int):
                     rules={
                         f.name.removeprefix("rule_"): f.data for f in form.rule_fields() if f.data
                     },
-                    version_id=the_plan.version_id,
+                    version_id=version_id,
                 )
             except checkins.CheckinConflict:
                 # Keep what the person chose, under a new id, so saving again works.
@@ -187,6 +204,10 @@ def checkin(family_id: int):
                 return redirect(url_for(".history", family_id=family_id, sparad=checkin_id), 303)
     elif form.errors:
         status = 400
+    if the_plan is None:
+        the_plan = readable_plan(family_id)
+        if the_plan is None:
+            abort(404)
     return render_template("family/checkin.html", form=form, plan=the_plan, message=message), status
 
 

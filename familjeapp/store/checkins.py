@@ -111,20 +111,21 @@ def save_checkin(
         person_id=person_id, rating=rating, words=words, shared=shared, rules=rules, picture=picture
     )
     with transaction(db):
-        earlier = db.execute(
-            "SELECT id, person_id, content_hash FROM checkins WHERE client_id = ?", [client_id]
-        ).fetchone()
-        if earlier is not None:
-            if earlier[1] == person_id and earlier[2] == fingerprint:
-                return earlier[0], False
-            raise CheckinConflict(client_id)
-        previous = db.execute(
+        # One read, inside the write lock: a check-in already made with this client_id, and the
+        # person's previous rating (for a fall since then).
+        earlier_id, earlier_person, earlier_hash, previous = db.conn.execute(
             """
-            SELECT rating FROM checkins WHERE person_id = ? AND rating IS NOT NULL
-            ORDER BY id DESC LIMIT 1
+            SELECT e.id, e.person_id, e.content_hash,
+                (SELECT rating FROM checkins WHERE person_id = ? AND rating IS NOT NULL
+                 ORDER BY id DESC LIMIT 1)
+            FROM (SELECT 1) LEFT JOIN checkins e ON e.client_id = ?
             """,
-            [person_id],
+            [person_id, client_id],
         ).fetchone()
+        if earlier_id is not None:
+            if earlier_person == person_id and earlier_hash == fingerprint:
+                return earlier_id, False
+            raise CheckinConflict(client_id)
         stamp = timestamp()
         # Plain INSERTs: sqlite-utils' insert() first reads the schema three times, on the path
         # every check-in takes (README, *Performance*).
@@ -137,26 +138,28 @@ def save_checkin(
             [family_id, person_id, client_id, fingerprint, version_id, rating, words,
              int(shared), int(wants_to_talk), picture or None, stamp],
         ).lastrowid  # fmt: skip
-        db.conn.executemany(
-            "INSERT INTO checkin_rules (checkin_id, rule_key, kept) VALUES (?, ?, ?)",
-            [(checkin_id, key, kept) for key, kept in rules.items()],
-        )
+        if rules:
+            db.conn.executemany(
+                "INSERT INTO checkin_rules (checkin_id, rule_key, kept) VALUES (?, ?, ?)",
+                [(checkin_id, key, kept) for key, kept in rules.items()],
+            )
         signals = []
         if rating is not None and rating <= LOW_RATING:
             signals.append("low_rating")
-        if rating is not None and previous and previous[0] - rating >= BIG_FALL:
+        if rating is not None and previous is not None and previous - rating >= BIG_FALL:
             signals.append("rating_fell")
         if "no" in rules.values():
             signals.append("rule_not_kept")
         if wants_to_talk:
             signals.append("child_wants_to_talk")
-        db.conn.executemany(
-            """
-            INSERT INTO attention_signals (family_id, person_id, kind, checkin_id, created_at)
-            VALUES (?, ?, ?, ?, ?)
-            """,
-            [(family_id, person_id, kind, checkin_id, stamp) for kind in signals],
-        )
+        if signals:
+            db.conn.executemany(
+                """
+                INSERT INTO attention_signals (family_id, person_id, kind, checkin_id, created_at)
+                VALUES (?, ?, ?, ?, ?)
+                """,
+                [(family_id, person_id, kind, checkin_id, stamp) for kind in signals],
+            )
         return checkin_id, True
 
 
@@ -352,6 +355,36 @@ def child_wants_to_talk(db: Database, *, family_id: int, person_id: int) -> bool
             wants_to_talk=True,
         )
         return True
+
+
+def rules_to_check(
+    db: Database, family_id: int, *, person_id: int, role: str, visibilities: frozenset[str]
+) -> tuple[int, tuple[tuple[str, str], ...]] | None:
+    """The latest published plan version's id and the (key, text) of each rule the person says
+    was kept or not, in the plan's order: what saving a check-in needs, in one statement
+    instead of reading the whole plan. The same rules as ``published_plan(...).rules_for(...)``:
+    every rule the reader may see for a parent, and for the network those they have promised
+    something for. None when the family has no published plan."""
+    allowed = sorted(visibilities)
+    marks = ", ".join("?" for _ in allowed)
+    rows = db.conn.execute(
+        f"""
+        SELECT v.id, i.item_key, i.text FROM plan_versions v
+        LEFT JOIN plan_items i ON i.version_id = v.id AND i.kind = 'rule'
+            AND i.visibility IN ({marks})
+            AND (? OR (i.section = 'rules' AND EXISTS (
+                SELECT 1 FROM commitments c JOIN people p ON p.id = c.person_id
+                WHERE c.version_id = v.id AND c.rule_key = i.item_key AND c.person_id = ?
+                  AND p.removed_at IS NULL)))
+        WHERE v.id = (SELECT id FROM plan_versions WHERE family_id = ? AND status = 'published'
+                      ORDER BY number DESC LIMIT 1)
+        ORDER BY i.position, i.id
+        """,  # noqa: S608 - only placeholders are formatted in
+        [*allowed, role == "parent", person_id, family_id],
+    ).fetchall()
+    if not rows:
+        return None
+    return rows[0][0], tuple((key, text) for _id, key, text in rows if key is not None)
 
 
 def rule_texts(db: Database, family_id: int) -> dict[str, str]:
